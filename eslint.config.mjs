@@ -1,0 +1,89 @@
+// Layer boundaries are enforced here, not by convention (see ARCHITECTURE.md, "Where things live").
+import { builtinModules } from 'node:module'
+import js from '@eslint/js'
+import globals from 'globals'
+import tseslint from 'typescript-eslint'
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)]
+
+const NATIVE_AND_RUNTIME = ['onnxruntime-node', 'onnxruntime-web', 'onnxruntime-common', 'better-sqlite3', 'sharp', 'ws']
+const UI = ['react', 'react-dom', 'react-dom/*', 'react/*', 'konva', 'konva/*', 'react-konva']
+
+const restrict = (message, names, patterns = []) => ({
+  paths: names.filter((name) => !name.includes('*')).map((name) => ({ name, message })),
+  patterns: [
+    ...names.filter((name) => name.includes('*')).map((group) => ({ group: [group], message })),
+    ...patterns,
+  ],
+})
+
+const rule = (...groups) => [
+  'error',
+  {
+    paths: groups.flatMap((group) => group.paths),
+    patterns: groups.flatMap((group) => group.patterns),
+  },
+]
+
+const commonIsPure = restrict(
+  'src/common is pure: no electron, Node built-ins, DOM, React, Konva, onnxruntime or native modules.',
+  ['electron', ...nodeBuiltins, ...NATIVE_AND_RUNTIME, ...UI],
+  [{ group: ['**/main/**', '**/renderer/**', '**/preload/**', '**/cli/**'], message: 'src/common imports only src/common.' }],
+)
+const rendererIsSandboxed = restrict(
+  'src/renderer runs in a sandboxed page: no Node or Electron modules; ask the studio core through services/studioClient.',
+  ['electron', ...nodeBuiltins, ...NATIVE_AND_RUNTIME],
+  [{ group: ['**/main/**', '**/preload/**', '**/cli/**'], message: 'the renderer imports only src/common and its own code.' }],
+)
+const servicesHaveNoElectron = restrict(
+  'src/main/services, api and server also run in the CLI and browser mode: no electron import.',
+  ['electron'],
+)
+const editorIsFrameworkFree = restrict('renderer/src/editor is framework-free: no React or Konva.', UI)
+
+const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', 'native/**', 'resources/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    files: ['src/common/**/*.ts'],
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': rule(commonIsPure),
+      'no-restricted-globals': ['error', ...DOM_GLOBALS, 'process', 'Buffer', 'require', '__dirname'],
+    },
+  },
+  {
+    files: ['src/renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: { 'no-restricted-imports': rule(rendererIsSandboxed), 'no-restricted-globals': ['error', 'process', 'Buffer', 'require'] },
+  },
+  {
+    files: ['src/renderer/src/editor/**/*.ts'],
+    rules: { 'no-restricted-imports': rule(rendererIsSandboxed, editorIsFrameworkFree) },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/main/electron/**', 'src/main/index.ts'],
+    rules: { 'no-restricted-imports': rule(servicesHaveNoElectron) },
+  },
+  {
+    files: ['src/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': rule(
+        restrict('the preload imports only electron and src/common.', [...nodeBuiltins, ...NATIVE_AND_RUNTIME, ...UI], [
+          { group: ['**/main/**', '**/renderer/**', '**/cli/**'], message: 'the preload imports only electron and src/common.' },
+        ]),
+      ),
+    },
+  },
+)

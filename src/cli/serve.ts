@@ -1,0 +1,31 @@
+import { fileURLToPath } from 'node:url'
+import { createStudioCore } from '../main/api/studioCore'
+import { startStudioServer } from '../main/server/server'
+
+export interface ServeOptions {
+  readonly port: number
+}
+
+/** Resolves the built renderer next to the built CLI (out/main/cli.js -> out/renderer). */
+export function builtRendererDir(): string {
+  return fileURLToPath(new URL('../renderer', import.meta.url))
+}
+
+export async function serve(options: ServeOptions): Promise<void> {
+  const core = createStudioCore({ host: 'browser' })
+  const server = await startStudioServer({
+    dispatch: core.dispatch,
+    events: core.events,
+    rendererDir: builtRendererDir(),
+    port: options.port,
+  })
+  console.log(`PerSAM Studio (browser mode) is serving on ${server.url}`)
+  console.log(`Open this address; it carries this launch's access token:\n  ${server.launchUrl}`)
+  const stop = async (): Promise<void> => {
+    await server.close()
+    await core.close()
+    process.exit(0)
+  }
+  process.once('SIGINT', () => void stop())
+  process.once('SIGTERM', () => void stop())
+}

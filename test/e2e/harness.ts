@@ -1,0 +1,62 @@
+/** Shared set-up for browser tests: the browser-mode server in-process, Debian's Chromium. */
+import { existsSync, mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { createStudioCore, type StudioCore } from '../../src/main/api/studioCore'
+import { startStudioServer, type StudioServer } from '../../src/main/server/server'
+
+export const ARTIFACTS_DIR = path.resolve('test-artifacts')
+const RENDERER_DIR = path.resolve('out/renderer')
+
+export interface StudioUnderTest {
+  readonly core: StudioCore
+  readonly server: StudioServer
+  close(): Promise<void>
+}
+
+export async function startStudio(): Promise<StudioUnderTest> {
+  if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
+    throw new Error(`${RENDERER_DIR}/index.html is missing: run \`npm run build\` before the browser tests`)
+  }
+  const core = createStudioCore({ host: 'browser' })
+  const server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir: RENDERER_DIR })
+  return {
+    core,
+    server,
+    async close() {
+      await server.close()
+      await core.close()
+    },
+  }
+}
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = chromiumPath()
+  if (!existsSync(executablePath)) {
+    throw new Error(`no Chromium at ${executablePath}: install Debian's chromium package or set CHROMIUM_PATH`)
+  }
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true })
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`)
+  await page.screenshot({ path: file })
+  return file
+}

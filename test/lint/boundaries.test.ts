@@ -1,0 +1,50 @@
+import { ESLint } from 'eslint'
+import { describe, expect, it } from 'vitest'
+
+const eslint = new ESLint({ cwd: process.cwd() })
+
+async function ruleIdsFor(filePath: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath })
+  return (result?.messages ?? []).map((message) => message.ruleId ?? message.message)
+}
+
+describe('layer boundaries (npm run lint)', () => {
+  it('rejects Node, Electron, React and onnxruntime imports in src/common', async () => {
+    for (const source of [
+      "import fs from 'node:fs'",
+      "import path from 'path'",
+      "import { ipcMain } from 'electron'",
+      "import * as ort from 'onnxruntime-node'",
+      "import { useState } from 'react'",
+      "import Konva from 'konva'",
+      "import Database from 'better-sqlite3'",
+      "import { readAppInfo } from '../main/services/system/appInfo'",
+    ]) {
+      const ids = await ruleIdsFor('src/common/mask/probe.ts', `${source}\nexport const probe = 1\n`)
+      expect(ids, source).toContain('no-restricted-imports')
+    }
+  })
+
+  it('rejects DOM globals in src/common', async () => {
+    const ids = await ruleIdsFor('src/common/mask/probe.ts', 'export const width = window.innerWidth\n')
+    expect(ids).toContain('no-restricted-globals')
+  })
+
+  it('rejects Node and Electron in the renderer and Electron in services', async () => {
+    expect(await ruleIdsFor('src/renderer/src/ui/Probe.tsx', "import fs from 'node:fs'\nexport const x = fs\n")).toContain(
+      'no-restricted-imports',
+    )
+    expect(await ruleIdsFor('src/renderer/src/ui/Probe.tsx', "import { ipcRenderer } from 'electron'\nexport const x = ipcRenderer\n")).toContain(
+      'no-restricted-imports',
+    )
+    expect(await ruleIdsFor('src/main/services/probe.ts', "import { app } from 'electron'\nexport const x = app\n")).toContain(
+      'no-restricted-imports',
+    )
+  })
+
+  it('accepts the same imports where they belong', async () => {
+    expect(await ruleIdsFor('src/main/electron/probe.ts', "import { app } from 'electron'\nexport const x = app\n")).toEqual([])
+    expect(await ruleIdsFor('src/main/services/probe.ts', "import fs from 'node:fs'\nexport const x = fs\n")).toEqual([])
+    expect(await ruleIdsFor('src/common/mask/probe.ts', "import { ok } from '../ipc/result'\nexport const x = ok\n")).toEqual([])
+  })
+})
