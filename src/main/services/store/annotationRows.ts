@@ -8,12 +8,12 @@ export interface AnnotationRow {
   id: number
   image_id: number
   category_id: number
-  rle: string
+  rle: string | null
   area: number
-  bbox_x: number
-  bbox_y: number
-  bbox_w: number
-  bbox_h: number
+  bbox_x: number | null
+  bbox_y: number | null
+  bbox_w: number | null
+  bbox_h: number | null
   iscrowd: number
   status: AnnotationStatus
   source: AnnotationSource
@@ -41,12 +41,10 @@ export function toAnnotation(row: AnnotationRowWithSize): Annotation {
     id: row.id,
     imageId: row.image_id,
     categoryId: row.category_id,
-    mask: {
-      size: [row.image_height, row.image_width],
-      counts: row.rle,
-      area: row.area,
-      bbox: [row.bbox_x, row.bbox_y, row.bbox_w, row.bbox_h],
-    },
+    mask:
+      row.rle === null
+        ? null
+        : { size: [row.image_height, row.image_width], counts: row.rle, area: row.area, bbox: [row.bbox_x!, row.bbox_y!, row.bbox_w!, row.bbox_h!] },
     iscrowd: row.iscrowd === 1,
     status: row.status,
     source: row.source,

@@ -141,7 +141,7 @@ export class AnnotationRepository {
   private insertLogged(draft: AnnotationDraft, jobId: number | null): Annotation {
     const image = statement(this.db, 'SELECT width, height FROM images WHERE id = ?').get(draft.imageId) as { width: number; height: number } | undefined
     if (!image) throw notFound(`image ${draft.imageId}`)
-    checkMask(draft.mask, image)
+    checkMaskOrMarker(draft.mask, draft.status, image)
     const row = statement(this.db, INSERT_SQL).get(this.rowValues(draft, jobId, this.now())) as AnnotationRow
     this.history.logAnnotation(null, row)
     return toAnnotation({ ...row, image_height: image.height, image_width: image.width })
@@ -155,10 +155,8 @@ export class AnnotationRepository {
     if (patch.score !== undefined) after.score = patch.score
     if (patch.modelId !== undefined) after.model_id = patch.modelId
     if (patch.method !== undefined) after.method = patch.method === null ? null : JSON.stringify(patch.method)
-    if (patch.mask !== undefined) {
-      checkMask(patch.mask, { height: before.image_height, width: before.image_width })
-      Object.assign(after, maskColumns(patch.mask))
-    }
+    if (patch.mask !== undefined) Object.assign(after, maskColumns(patch.mask))
+    checkMaskOrMarker(toAnnotation(after).mask, after.status, { height: before.image_height, width: before.image_width })
     if (after.category_id !== before.category_id) {
       // A reference belongs to its category's sets; moving the annotation takes it out of them.
       for (const membership of statement(this.db, 'SELECT set_id, annotation_id, added_at FROM reference_members WHERE annotation_id = ?').all(id) as {
@@ -202,9 +200,15 @@ export class AnnotationRepository {
   }
 }
 
-function maskColumns(mask: StoredMask): Pick<AnnotationRow, 'rle' | 'area' | 'bbox_x' | 'bbox_y' | 'bbox_w' | 'bbox_h'> {
+function maskColumns(mask: StoredMask | null): Pick<AnnotationRow, 'rle' | 'area' | 'bbox_x' | 'bbox_y' | 'bbox_w' | 'bbox_h'> {
+  if (mask === null) return { rle: null, area: 0, bbox_x: null, bbox_y: null, bbox_w: null, bbox_h: null }
   const [x, y, w, h] = mask.bbox
   return { rle: mask.counts, area: mask.area, bbox_x: x, bbox_y: y, bbox_w: w, bbox_h: h }
+}
+
+function checkMaskOrMarker(mask: StoredMask | null, status: AnnotationStatus, image: { width: number; height: number }): void {
+  if (mask !== null) checkMask(mask, image)
+  else if (status !== 'absent') throw invalidInput(`only an "absent" marker may have no mask (status is ${status})`)
 }
 
 /** Cheap consistency checks; the RLE itself was produced by the mask core (./masks). */

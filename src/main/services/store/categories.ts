@@ -103,6 +103,7 @@ export class CategoryRepository {
       const annotationsDeleted = (statement(this.db, 'SELECT count(*) AS n FROM annotations WHERE category_id = ?').get(id) as { n: number }).n
       if (statement(this.db, 'DELETE FROM categories WHERE id = ?').run(id).changes === 0) throw notFound(`category ${id}`)
       statement(this.db, 'DELETE FROM annotation_counts WHERE category_id = ?').run(id)
+      statement(this.db, 'DELETE FROM image_state_counts WHERE category_id = ?').run(id)
       this.history.clear()
       return { annotationsDeleted }
     })()

@@ -1,13 +1,26 @@
 /**
  * Images of a project: one row per file, by path relative to the images root, with its content
- * hash (to re-link a moved root) and its size after EXIF orientation. Per-image annotation
- * counts are columns kept up to date by triggers (migrations/001_core.ts), so a page of the
- * image list with its counts is one indexed range read.
+ * hash (to re-link a moved root) and its size after EXIF orientation. Annotation counters, the
+ * review state and the lowest proposal score are kept by triggers (migrations/001_core.ts) for
+ * all categories (columns here) and per category (image_categories), so a page of the list with
+ * its counts and totals is an indexed range read, whatever the size of the project.
  */
 import { statement, type SqliteDatabase } from './connection'
 import { conflict, invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'
-import { ANNOTATION_STATUSES, emptyStatusCounts, type AnnotationStatus, type ImageListItem, type ImageRecord, type NewImage, type StatusCounts } from './types'
+import { REVIEW_KEY } from './migrations/001_core'
+import {
+  IMAGE_STATES,
+  emptyStateCounts,
+  emptyStatusCounts,
+  type AnnotationStatus,
+  type ImageListItem,
+  type ImageRecord,
+  type ImageState,
+  type NewImage,
+  type StateCounts,
+  type StatusCounts,
+} from './types'
 
 interface ImageRow {
   id: number
@@ -18,11 +31,16 @@ interface ImageRow {
   height: number
   format: string
   added_at: number
+}
+
+interface CounterRow {
   n_proposed: number
   n_accepted: number
   n_rejected: number
   n_edited: number
   n_absent: number
+  min_score: number | null
+  state: ImageState
 }
 
 const toImage = (row: ImageRow): ImageRecord => ({
@@ -36,7 +54,7 @@ const toImage = (row: ImageRow): ImageRecord => ({
   addedAt: row.added_at,
 })
 
-const rowCounts = (row: ImageRow): StatusCounts => ({
+const toCounts = (row: CounterRow): StatusCounts => ({
   proposed: row.n_proposed,
   accepted: row.n_accepted,
   rejected: row.n_rejected,
@@ -44,38 +62,29 @@ const rowCounts = (row: ImageRow): StatusCounts => ({
   absent: row.n_absent,
 })
 
-/** Which images a page lists: those with at least one annotation of `status`, or none at all. */
-export type ImageStatusFilter = AnnotationStatus | 'annotated' | 'unannotated'
+const IMAGE_COLUMNS = 'i.id, i.rel_path, i.content_hash, i.byte_size, i.width, i.height, i.format, i.added_at'
 
 export interface ImagePageQuery {
+  readonly offset: number
   readonly limit: number
-  /** Rows to skip (random access for a virtual list) ... */
-  readonly offset?: number
-  /** ... or continue after this image id (cheaper for sequential reading). */
-  readonly afterId?: number
-  readonly status?: ImageStatusFilter
-  /** Restricts the filter and the per-image counts to one category. */
+  readonly state?: ImageState
+  /** The list seen from one category: its counts, states and scores only. */
   readonly categoryId?: number
+  /** 'name': by path; 'review': least confident proposal first, then by id. */
+  readonly order?: 'name' | 'review'
 }
 
 export interface ImagePage {
   readonly items: readonly ImageListItem[]
-  /** Images matching the filter, for the length of a virtual list. */
+  /** Images matching the filter (for the length of a virtual list). */
   readonly total: number
-  readonly nextAfterId: number | null
-}
-
-export interface ProjectTotals {
-  readonly images: number
-  /** Images with at least one annotation of each status. */
-  readonly imagesWith: StatusCounts & { readonly any: number }
-  /** Annotations by status, all categories. */
-  readonly annotations: StatusCounts
-  readonly annotationsByCategory: ReadonlyMap<number, StatusCounts>
+  /** Images per state, for the same category scope as the page. */
+  readonly stateCounts: StateCounts
+  /** Annotations per status, same scope. */
+  readonly annotationCounts: StatusCounts
 }
 
 export const MAX_PAGE_SIZE = 1000
-const NO_ANNOTATIONS = '(n_proposed + n_accepted + n_rejected + n_edited + n_absent) = 0'
 
 export class ImageRepository {
   constructor(
@@ -89,7 +98,8 @@ export class ImageRepository {
     const insert = statement(
       this.db,
       `INSERT INTO images(rel_path, content_hash, byte_size, width, height, format, added_at)
-       VALUES (@relPath, @contentHash, @byteSize, @width, @height, @format, @addedAt) RETURNING *`,
+       VALUES (@relPath, @contentHash, @byteSize, @width, @height, @format, @addedAt)
+       RETURNING id, rel_path, content_hash, byte_size, width, height, format, added_at`,
     )
     return this.db.transaction(() => {
       const addedAt = this.now()
@@ -101,7 +111,7 @@ export class ImageRepository {
   }
 
   get(id: number): ImageRecord | undefined {
-    const row = statement(this.db, 'SELECT * FROM images WHERE id = ?').get(id) as ImageRow | undefined
+    const row = statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.id = ?`).get(id) as ImageRow | undefined
     return row ? toImage(row) : undefined
   }
 
@@ -111,85 +121,75 @@ export class ImageRepository {
     return image
   }
 
+  /** The list entry of one image (counts and state for all categories, or one). */
+  item(id: number, categoryId?: number): ImageListItem {
+    const image = this.require(id)
+    return { ...image, ...this.countersFor([id], categoryId).get(id)! }
+  }
+
   byRelPath(relPath: string): ImageRecord | undefined {
-    const row = statement(this.db, 'SELECT * FROM images WHERE rel_path = ?').get(relPath) as ImageRow | undefined
+    const row = statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.rel_path = ?`).get(relPath) as ImageRow | undefined
     return row ? toImage(row) : undefined
   }
 
   byHash(contentHash: string): ImageRecord[] {
-    return (statement(this.db, 'SELECT * FROM images WHERE content_hash = ? ORDER BY id').all(contentHash) as ImageRow[]).map(toImage)
+    return (statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ? ORDER BY i.id`).all(contentHash) as ImageRow[]).map(toImage)
   }
 
   count(): number {
     return (statement(this.db, 'SELECT count(*) AS n FROM images').get() as { n: number }).n
   }
 
-  /** Every image in id order, streamed (for exports and re-linking). */
+  /** Every image in id order, streamed (exports, re-linking). */
   *iterate(): Generator<ImageRecord> {
-    for (const row of statement(this.db, 'SELECT * FROM images ORDER BY id').iterate() as Iterable<ImageRow>) yield toImage(row)
+    for (const row of statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i ORDER BY i.id`).iterate() as Iterable<ImageRow>) yield toImage(row)
   }
 
-  /** One page of the image list with per-image counts by status. */
+  /** One page of the image list with per-image counts, plus the totals of the same scope. */
   page(query: ImagePageQuery): ImagePage {
     const limit = Math.trunc(query.limit)
     if (!(limit >= 1 && limit <= MAX_PAGE_SIZE)) throw invalidInput(`page limit must be 1..${MAX_PAGE_SIZE}, got ${query.limit}`)
-    const where: string[] = []
-    const params: (number | string)[] = []
-    const category = query.categoryId
-    if (category !== undefined) {
-      const status = query.status
-      if (status === 'unannotated') {
-        where.push('NOT EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = images.id AND a.category_id = ?)')
-        params.push(category)
-      } else if (status === undefined || status === 'annotated') {
-        where.push('EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = images.id AND a.category_id = ?)')
-        params.push(category)
-      } else {
-        where.push('EXISTS (SELECT 1 FROM annotations a WHERE a.image_id = images.id AND a.category_id = ? AND a.status = ?)')
-        params.push(category, status)
-      }
-    } else if (query.status === 'unannotated') where.push(NO_ANNOTATIONS)
-    else if (query.status === 'annotated') where.push(`NOT ${NO_ANNOTATIONS}`)
-    else if (query.status !== undefined) where.push(`n_${checkedStatus(query.status)} > 0`)
-
-    const filter = where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''
-    const total = this.filteredTotal(query, filter, params)
-    const pageWhere = query.afterId !== undefined ? `${filter === '' ? 'WHERE' : `${filter} AND`} id > ?` : filter
-    const pageParams = query.afterId !== undefined ? [...params, query.afterId] : params
-    const rows = statement(this.db, `SELECT * FROM images ${pageWhere} ORDER BY id LIMIT ? OFFSET ?`).all(
-      ...pageParams,
-      limit,
-      query.afterId === undefined ? Math.max(0, Math.trunc(query.offset ?? 0)) : 0,
-    ) as ImageRow[]
-    const counts = category === undefined ? new Map(rows.map((row) => [row.id, rowCounts(row)])) : this.countsInCategory(rows, category)
+    const offset = Math.max(0, Math.trunc(query.offset))
+    if (query.state !== undefined && !(IMAGE_STATES as readonly string[]).includes(query.state)) throw invalidInput(`unknown image state "${query.state}"`)
+    const ids = this.pageIds(query, limit, offset)
+    const rows = ids.length === 0 ? [] : (statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as ImageRow[])
+    const byId = new Map(rows.map((row) => [row.id, toImage(row)]))
+    const counters = this.countersFor(ids, query.categoryId)
+    const stateCounts = this.stateCounts(query.categoryId)
     return {
-      items: rows.map((row) => ({ ...toImage(row), counts: counts.get(row.id) ?? emptyStatusCounts() })),
-      total,
-      nextAfterId: rows.length === limit ? rows[rows.length - 1]!.id : null,
+      items: ids.map((id) => ({ ...byId.get(id)!, ...counters.get(id)! })),
+      total: query.state === undefined ? this.count() : stateCounts[query.state],
+      stateCounts,
+      annotationCounts: this.annotationCounts(query.categoryId),
     }
   }
 
-  totals(): ProjectTotals {
-    const imagesWith = { ...emptyStatusCounts(), any: 0 }
-    for (const row of statement(this.db, 'SELECT status, n FROM image_status_counts').all() as { status: keyof typeof imagesWith; n: number }[]) {
-      imagesWith[row.status] = row.n
+  /** Images per state, for all categories or one ('unlabeled' = the rest). */
+  stateCounts(categoryId?: number): StateCounts {
+    const counts = emptyStateCounts()
+    const rows = statement(this.db, 'SELECT state, n FROM image_state_counts WHERE category_id = ?').all(categoryId ?? 0) as { state: ImageState; n: number }[]
+    let labeled = 0
+    for (const row of rows) {
+      counts[row.state] = row.n
+      labeled += row.n
     }
-    const annotations = emptyStatusCounts()
-    const annotationsByCategory = new Map<number, StatusCounts>()
-    for (const row of statement(this.db, 'SELECT category_id, status, n FROM annotation_counts WHERE n > 0').all() as {
-      category_id: number
-      status: AnnotationStatus
-      n: number
-    }[]) {
-      annotations[row.status] += row.n
-      let byStatus = annotationsByCategory.get(row.category_id)
-      if (!byStatus) annotationsByCategory.set(row.category_id, (byStatus = emptyStatusCounts()))
-      byStatus[row.status] += row.n
-    }
-    return { images: this.count(), imagesWith, annotations, annotationsByCategory }
+    counts.unlabeled = this.count() - labeled
+    return counts
   }
 
-  /** Rewrites relative paths (re-linking, widening the images root) in one transaction. */
+  /** Annotations per status, for all categories or one. */
+  annotationCounts(categoryId?: number): StatusCounts {
+    const counts = emptyStatusCounts()
+    const rows = (
+      categoryId === undefined
+        ? statement(this.db, 'SELECT status, sum(n) AS n FROM annotation_counts GROUP BY status').all()
+        : statement(this.db, 'SELECT status, n FROM annotation_counts WHERE category_id = ?').all(categoryId)
+    ) as { status: AnnotationStatus; n: number }[]
+    for (const row of rows) counts[row.status] = row.n
+    return counts
+  }
+
+  /** Rewrites relative paths (re-linking) in one transaction. */
   setRelPaths(changes: readonly { id: number; relPath: string }[]): void {
     const update = statement(this.db, 'UPDATE images SET rel_path = ? WHERE id = ?')
     this.db.transaction(() => {
@@ -209,35 +209,49 @@ export class ImageRepository {
     })()
   }
 
-  private filteredTotal(query: ImagePageQuery, filter: string, params: (number | string)[]): number {
-    // Status filters without a category are answered by the trigger-maintained counters.
-    if (query.categoryId === undefined && query.status !== undefined) {
-      const key = query.status === 'unannotated' || query.status === 'annotated' ? 'any' : query.status
-      const withStatus = (statement(this.db, 'SELECT n FROM image_status_counts WHERE status = ?').get(key) as { n: number }).n
-      return query.status === 'unannotated' ? this.count() - withStatus : withStatus
+  /** The ids of one page, in page order. Each branch walks an index in the requested order. */
+  private pageIds(query: ImagePageQuery, limit: number, offset: number): number[] {
+    const review = query.order === 'review'
+    let sql: string
+    let params: (string | number)[]
+    if (query.categoryId === undefined) {
+      const where = query.state === undefined ? '' : 'WHERE state = ?'
+      sql = `SELECT id FROM images ${where} ORDER BY ${review ? `${REVIEW_KEY}, id` : 'rel_path'} LIMIT ? OFFSET ?`
+      params = query.state === undefined ? [] : [query.state]
+    } else if (query.state !== undefined && query.state !== 'unlabeled' && review) {
+      sql = `SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = ? ORDER BY ${REVIEW_KEY}, image_id LIMIT ? OFFSET ?`
+      params = [query.categoryId, query.state]
+    } else if (review) {
+      // Every image, scored ones of the category first: scored rows come from the category index.
+      sql = `SELECT i.id FROM images i LEFT JOIN image_categories c ON c.image_id = i.id AND c.category_id = ?
+             ${query.state === 'unlabeled' ? "WHERE coalesce(c.state, 'unlabeled') = 'unlabeled'" : ''}
+             ORDER BY coalesce(c.min_score, 1e308), i.id LIMIT ? OFFSET ?`
+      params = [query.categoryId]
+    } else {
+      // Name order: walk the path index and probe the category's row of each image.
+      const probe = 'SELECT 1 FROM image_categories c WHERE c.image_id = i.id AND c.category_id = ?'
+      const where =
+        query.state === undefined ? '' : query.state === 'unlabeled' ? `WHERE NOT EXISTS (${probe} AND c.state != 'unlabeled')` : `WHERE EXISTS (${probe} AND c.state = ?)`
+      sql = `SELECT i.id FROM images i ${where} ORDER BY i.rel_path LIMIT ? OFFSET ?`
+      params = query.state === undefined ? [] : query.state === 'unlabeled' ? [query.categoryId] : [query.categoryId, query.state]
     }
-    return (statement(this.db, `SELECT count(*) AS n FROM images ${filter}`).get(...params) as { n: number }).n
+    return (statement(this.db, sql).all(...params, limit, offset) as { id: number }[]).map((row) => row.id)
   }
 
-  private countsInCategory(rows: readonly ImageRow[], categoryId: number): Map<number, StatusCounts> {
-    const counts = new Map<number, StatusCounts>()
-    if (rows.length === 0) return counts
-    const ids = JSON.stringify(rows.map((row) => row.id))
-    const grouped = statement(
-      this.db,
-      `SELECT image_id, status, count(*) AS n FROM annotations
-       WHERE image_id IN (SELECT value FROM json_each(?)) AND category_id = ? GROUP BY image_id, status`,
-    ).all(ids, categoryId) as { image_id: number; status: AnnotationStatus; n: number }[]
-    for (const row of grouped) {
-      let byStatus = counts.get(row.image_id)
-      if (!byStatus) counts.set(row.image_id, (byStatus = emptyStatusCounts()))
-      byStatus[row.status] = row.n
-    }
-    return counts
+  private countersFor(ids: readonly number[], categoryId?: number): Map<number, Pick<ImageListItem, 'counts' | 'state' | 'minScore'>> {
+    const out = new Map<number, Pick<ImageListItem, 'counts' | 'state' | 'minScore'>>()
+    for (const id of ids) out.set(id, { counts: emptyStatusCounts(), state: 'unlabeled', minScore: null })
+    if (ids.length === 0) return out
+    const columns = 'n_proposed, n_accepted, n_rejected, n_edited, n_absent, min_score, state'
+    const rows = (
+      categoryId === undefined
+        ? statement(this.db, `SELECT id, ${columns} FROM images WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids))
+        : statement(this.db, `SELECT image_id AS id, ${columns} FROM image_categories WHERE category_id = ? AND image_id IN (SELECT value FROM json_each(?))`).all(
+            categoryId,
+            JSON.stringify(ids),
+          )
+    ) as (CounterRow & { id: number })[]
+    for (const row of rows) out.set(row.id, { counts: toCounts(row), state: row.state, minScore: row.min_score })
+    return out
   }
-}
-
-function checkedStatus(status: string): AnnotationStatus {
-  if (!(ANNOTATION_STATUSES as readonly string[]).includes(status)) throw invalidInput(`unknown status filter "${status}"`)
-  return status as AnnotationStatus
 }

@@ -1,6 +1,6 @@
 /** The project store: one SQLite file per project, typed repositories, persistent undo. */
 export { Project, createProject, openProject, inspectProject, PROJECT_FILE, CACHE_DIR, type ProjectOptions, type CreateProjectOptions, type ProjectInfo } from './project'
-export { ImageRepository, MAX_PAGE_SIZE, type ImagePage, type ImagePageQuery, type ImageStatusFilter, type ProjectTotals } from './images'
+export { ImageRepository, MAX_PAGE_SIZE, type ImagePage, type ImagePageQuery } from './images'
 export { CategoryRepository, CATEGORY_PALETTE, type NewCategory } from './categories'
 export { AnnotationRepository, checkMask, type ReviewQueueQuery } from './annotations'
 export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'

@@ -47,8 +47,9 @@ export interface NewJob {
 
 /** One proposal for an image; category, source and model come from the job. */
 export interface JobProposal {
-  readonly mask: StoredMask
-  /** 'absent' records that the engine found no instance (the mask is then empty). */
+  /** Null for an 'absent' result without a mask. */
+  readonly mask: StoredMask | null
+  /** 'absent' records that the engine judged the object not to be in the image. */
   readonly status?: Extract<AnnotationStatus, 'proposed' | 'absent'>
   readonly score?: number | null
   readonly method?: unknown

@@ -6,9 +6,16 @@
 export const ANNOTATION_STATUSES = ['proposed', 'accepted', 'rejected', 'edited', 'absent'] as const
 export type AnnotationStatus = (typeof ANNOTATION_STATUSES)[number]
 
-/** `import` marks annotations that came from a COCO/PerSeg file rather than from this studio. */
-export const ANNOTATION_SOURCES = ['manual', 'persam', 'persam-f', 'import'] as const
+/** Imported annotations are 'manual' (made by people), with the file they came from in `method`. */
+export const ANNOTATION_SOURCES = ['manual', 'persam', 'persam-f'] as const
 export type AnnotationSource = (typeof ANNOTATION_SOURCES)[number]
+
+/**
+ * Where an image stands, for all categories or for one: no annotation yet, a proposal waiting
+ * for review, only "absent" markers, or reviewed (everything accepted, edited, rejected or absent).
+ */
+export const IMAGE_STATES = ['unlabeled', 'to-review', 'reviewed', 'absent'] as const
+export type ImageState = (typeof IMAGE_STATES)[number]
 
 /** COCO bbox convention: [x, y, width, height] in pixels, integer extents of the mask. */
 export type Bbox = readonly [x: number, y: number, width: number, height: number]
@@ -26,6 +33,7 @@ export interface StoredMask {
 }
 
 export type StatusCounts = Record<AnnotationStatus, number>
+export type StateCounts = Record<ImageState, number>
 
 export interface ImageRecord {
   readonly id: number
@@ -44,6 +52,9 @@ export interface ImageRecord {
 export interface ImageListItem extends ImageRecord {
   /** Annotations of this image by status (all categories, or the filtered category). */
   readonly counts: StatusCounts
+  readonly state: ImageState
+  /** Lowest proposal score (review order), null without scored proposals. */
+  readonly minScore: number | null
 }
 
 export interface NewImage {
@@ -68,7 +79,8 @@ export interface Annotation {
   readonly id: number
   readonly imageId: number
   readonly categoryId: number
-  readonly mask: StoredMask
+  /** Null only for an "absent" marker, which says the object is not in the image. */
+  readonly mask: StoredMask | null
   readonly iscrowd: boolean
   readonly status: AnnotationStatus
   readonly source: AnnotationSource
@@ -89,7 +101,8 @@ export interface Annotation {
 export interface AnnotationDraft {
   readonly imageId: number
   readonly categoryId: number
-  readonly mask: StoredMask
+  /** Null only with status 'absent'. */
+  readonly mask: StoredMask | null
   readonly status: AnnotationStatus
   readonly source: AnnotationSource
   readonly iscrowd?: boolean
@@ -101,7 +114,7 @@ export interface AnnotationDraft {
 /** The fields an edit may change. */
 export interface AnnotationPatch {
   readonly categoryId?: number
-  readonly mask?: StoredMask
+  readonly mask?: StoredMask | null
   readonly status?: AnnotationStatus
   readonly score?: number | null
   readonly modelId?: string | null
@@ -109,3 +122,4 @@ export interface AnnotationPatch {
 }
 
 export const emptyStatusCounts = (): StatusCounts => ({ proposed: 0, accepted: 0, rejected: 0, edited: 0, absent: 0 })
+export const emptyStateCounts = (): StateCounts => ({ unlabeled: 0, 'to-review': 0, reviewed: 0, absent: 0 })

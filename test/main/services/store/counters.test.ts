@@ -4,7 +4,8 @@ import { ANNOTATION_STATUSES, type AnnotationStatus } from '../../../../src/main
 import { addImages, maintainedTotals, newProject, opaqueMask, recountedTotals } from './helpers'
 
 type Operation =
-  | { kind: 'create'; image: number; category: number; status: AnnotationStatus }
+  | { kind: 'create'; image: number; category: number; status: AnnotationStatus; score: number | null; marker: boolean }
+  | { kind: 'score'; pick: number; score: number | null }
   | { kind: 'status'; pick: number; status: AnnotationStatus }
   | { kind: 'move'; pick: number; category: number }
   | { kind: 'delete'; pick: number }
@@ -15,7 +16,18 @@ type Operation =
 
 const status = fc.constantFrom(...ANNOTATION_STATUSES)
 const operation: fc.Arbitrary<Operation> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ kind: fc.constant('create' as const), image: fc.nat(5), category: fc.nat(2), status }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      image: fc.nat(5),
+      category: fc.nat(2),
+      status,
+      score: fc.option(fc.integer({ min: 0, max: 20 }).map((n) => n / 20)),
+      marker: fc.boolean(),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('score' as const), pick: fc.nat(), score: fc.option(fc.integer({ min: 0, max: 20 }).map((n) => n / 20)) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('status' as const), pick: fc.nat(), status }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), category: fc.nat(2) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }) },
@@ -41,8 +53,12 @@ describe('trigger-maintained counters', () => {
               const image = images[op.image]!
               const category = categories[op.category]!
               if (!project.images.get(image.id) || !project.categories.get(category.id)) continue
-              project.annotations.create({ imageId: image.id, categoryId: category.id, mask: opaqueMask(image, tag++), status: op.status, source: 'manual' })
-            } else if (op.kind === 'status' && picked !== undefined) project.annotations.setStatus([picked], op.status)
+              const marker = op.marker && op.status === 'absent'
+              project.annotations.create({ imageId: image.id, categoryId: category.id, mask: marker ? null : opaqueMask(image, tag++), status: op.status, source: 'persam', score: op.score })
+            } else if (op.kind === 'score' && picked !== undefined) project.annotations.update(picked, { score: op.score })
+            else if (op.kind === 'status' && picked !== undefined) {
+              if (project.annotations.get(picked)?.mask !== null || op.status === 'absent') project.annotations.setStatus([picked], op.status)
+            }
             else if (op.kind === 'move' && picked !== undefined && project.categories.get(categories[op.category]!.id)) {
               project.annotations.update(picked, { categoryId: categories[op.category]!.id })
             } else if (op.kind === 'delete' && picked !== undefined) project.annotations.remove([picked])
@@ -60,24 +76,31 @@ describe('trigger-maintained counters', () => {
     )
   })
 
-  it('reports totals and per-image counts through the repository API', () => {
+  it('reports states, totals and per-image counts through the repository API', () => {
     const project = newProject()
-    const [first, second] = addImages(project, 3)
+    const [first, second, third] = addImages(project, 4)
     const cat = project.categories.create({ name: 'cat' })
     const dog = project.categories.create({ name: 'dog' })
     project.annotations.createMany([
       { imageId: first!.id, categoryId: cat.id, mask: opaqueMask(first!, 1), status: 'proposed', source: 'persam', score: 0.9 },
       { imageId: first!.id, categoryId: dog.id, mask: opaqueMask(first!, 2), status: 'accepted', source: 'manual' },
       { imageId: second!.id, categoryId: cat.id, mask: opaqueMask(second!, 3), status: 'proposed', source: 'persam', score: 0.4 },
+      { imageId: second!.id, categoryId: cat.id, mask: opaqueMask(second!, 4), status: 'proposed', source: 'persam', score: 0.6 },
+      { imageId: third!.id, categoryId: cat.id, mask: null, status: 'absent', source: 'manual' },
     ])
-    const totals = project.images.totals()
-    expect(totals.images).toBe(3)
-    expect(totals.annotations).toEqual({ proposed: 2, accepted: 1, rejected: 0, edited: 0, absent: 0 })
-    expect(totals.imagesWith).toEqual({ proposed: 2, accepted: 1, rejected: 0, edited: 0, absent: 0, any: 2 })
-    expect(totals.annotationsByCategory.get(dog.id)).toEqual({ proposed: 0, accepted: 1, rejected: 0, edited: 0, absent: 0 })
-    const page = project.images.page({ limit: 10 })
-    expect(page.items.map((item) => item.counts.proposed)).toEqual([1, 1, 0])
-    expect(page.items[0]!.counts.accepted).toBe(1)
+    expect(project.images.annotationCounts()).toEqual({ proposed: 3, accepted: 1, rejected: 0, edited: 0, absent: 1 })
+    expect(project.images.stateCounts()).toEqual({ unlabeled: 1, 'to-review': 2, reviewed: 0, absent: 1 })
+    expect(project.images.stateCounts(dog.id)).toEqual({ unlabeled: 3, 'to-review': 0, reviewed: 1, absent: 0 })
+    const page = project.images.page({ offset: 0, limit: 10 })
+    expect(page.items.map((item) => [item.state, item.minScore, item.counts.proposed])).toEqual([
+      ['to-review', 0.9, 1],
+      ['to-review', 0.4, 2],
+      ['absent', null, 0],
+      ['unlabeled', null, 0],
+    ])
+    const dogPage = project.images.page({ offset: 0, limit: 10, categoryId: dog.id })
+    expect(dogPage.items.map((item) => item.state)).toEqual(['reviewed', 'unlabeled', 'unlabeled', 'unlabeled'])
+    expect(dogPage.annotationCounts).toEqual({ proposed: 0, accepted: 1, rejected: 0, edited: 0, absent: 0 })
     project.close()
   })
 })

@@ -51,37 +51,42 @@ export function opaqueMask(image: { width: number; height: number }, tag: number
   return { size: [image.height, image.width], counts: `opaque${tag}`.replace(/[^0-o]/g, '0'), area: side, bbox: [0, 0, side, side] }
 }
 
+const STATE_SQL = `CASE WHEN total = 0 THEN 'unlabeled' WHEN proposed > 0 THEN 'to-review' WHEN absent = total THEN 'absent' ELSE 'reviewed' END`
+
+/** Counters per (image, category) recomputed from the annotations table; category 0 = all. */
+const RECOUNT = `
+  WITH scoped AS (SELECT image_id, category_id, status, score FROM annotations UNION ALL SELECT image_id, 0, status, score FROM annotations),
+  grouped AS (
+    SELECT image_id, category_id, count(*) AS total,
+      sum(status = 'proposed') AS proposed, sum(status = 'accepted') AS accepted, sum(status = 'rejected') AS rejected,
+      sum(status = 'edited') AS edited, sum(status = 'absent') AS absent,
+      min(CASE WHEN status = 'proposed' THEN score END) AS min_score
+    FROM scoped GROUP BY image_id, category_id)
+  SELECT image_id, category_id, proposed, accepted, rejected, edited, absent, min_score, ${STATE_SQL} AS state FROM grouped`
+
 /** Every counter the triggers maintain, recomputed from the annotations table. */
 export function recountedTotals(project: Project): unknown {
   const db = project.db
+  const perImage = db.prepare(`${RECOUNT} ORDER BY 1, 2`).all()
   return {
-    perImage: db
-      .prepare(
-        `SELECT i.id,
-           (SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND a.status = 'proposed') AS proposed,
-           (SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND a.status = 'accepted') AS accepted,
-           (SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND a.status = 'rejected') AS rejected,
-           (SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND a.status = 'edited') AS edited,
-           (SELECT count(*) FROM annotations a WHERE a.image_id = i.id AND a.status = 'absent') AS absent
-         FROM images i ORDER BY i.id`,
-      )
-      .all(),
+    perImage,
+    states: db.prepare(`SELECT category_id, state, count(*) AS n FROM (${RECOUNT}) WHERE state != 'unlabeled' GROUP BY 1, 2 ORDER BY 1, 2`).all(),
     byCategory: db.prepare('SELECT category_id, status, count(*) AS n FROM annotations GROUP BY category_id, status ORDER BY 1, 2').all(),
-    imagesWith: db
-      .prepare(
-        `SELECT s.status, (SELECT count(DISTINCT image_id) FROM annotations a WHERE s.status = 'any' OR a.status = s.status) AS n
-         FROM image_status_counts s ORDER BY s.status`,
-      )
-      .all(),
   }
 }
 
 /** The same counters as the triggers keep them. */
 export function maintainedTotals(project: Project): unknown {
   const db = project.db
+  const columns = 'n_proposed AS proposed, n_accepted AS accepted, n_rejected AS rejected, n_edited AS edited, n_absent AS absent, min_score, state'
   return {
-    perImage: db.prepare('SELECT id, n_proposed AS proposed, n_accepted AS accepted, n_rejected AS rejected, n_edited AS edited, n_absent AS absent FROM images ORDER BY id').all(),
+    perImage: db
+      .prepare(
+        `SELECT * FROM (SELECT id AS image_id, 0 AS category_id, ${columns} FROM images UNION ALL SELECT image_id, category_id, ${columns} FROM image_categories)
+         WHERE state != 'unlabeled' ORDER BY 1, 2`,
+      )
+      .all(),
+    states: db.prepare('SELECT category_id, state, n FROM image_state_counts WHERE n != 0 ORDER BY 1, 2').all(),
     byCategory: db.prepare('SELECT category_id, status, n FROM annotation_counts WHERE n != 0 ORDER BY 1, 2').all(),
-    imagesWith: db.prepare('SELECT status, n FROM image_status_counts ORDER BY status').all(),
   }
 }

@@ -1,60 +1,80 @@
 import { describe, expect, it } from 'vitest'
+import type { ImageState } from '../../../../src/main/services/store/index'
 import { addImages, newProject, opaqueMask } from './helpers'
 
+/**
+ * 30 images, listed in reverse id order by name so that name order and id order differ.
+ * Image i: a cat proposal (score (i % 7) / 7) when i % 3 == 0; an accepted dog when i % 5 == 0;
+ * a cat "absent" marker when i % 7 == 1.
+ */
 function populated() {
   const project = newProject()
-  const images = addImages(project, 30)
+  const images = project.images.add(
+    Array.from({ length: 30 }, (_, i) => ({ relPath: `z/${String(99 - i)}.jpg`, contentHash: String(i).padStart(64, '0'), byteSize: 1, width: 8, height: 6, format: 'jpeg' })),
+  )
   const cat = project.categories.create({ name: 'cat' })
   const dog = project.categories.create({ name: 'dog' })
-  // Image i gets: a cat proposal when i % 3 == 0, an accepted dog when i % 5 == 0.
   project.annotations.createMany(
     images.flatMap((image, i) => [
       ...(i % 3 === 0 ? [{ imageId: image.id, categoryId: cat.id, mask: opaqueMask(image, i), status: 'proposed' as const, source: 'persam' as const, score: (i % 7) / 7 }] : []),
       ...(i % 5 === 0 ? [{ imageId: image.id, categoryId: dog.id, mask: opaqueMask(image, i + 100), status: 'accepted' as const, source: 'manual' as const }] : []),
+      ...(i % 7 === 1 ? [{ imageId: image.id, categoryId: cat.id, mask: null, status: 'absent' as const, source: 'manual' as const }] : []),
     ]),
   )
-  return { project, images, cat, dog }
+  const expectedState = (i: number, category?: 'cat' | 'dog'): ImageState => {
+    const proposed = (category !== 'dog' && i % 3 === 0 ? 1 : 0)
+    const accepted = category !== 'cat' && i % 5 === 0 ? 1 : 0
+    const absent = category !== 'dog' && i % 7 === 1 ? 1 : 0
+    if (proposed + accepted + absent === 0) return 'unlabeled'
+    if (proposed > 0) return 'to-review'
+    return absent === proposed + accepted + absent ? 'absent' : 'reviewed'
+  }
+  return { project, images, cat, dog, expectedState }
 }
 
 describe('image list pages', () => {
-  it('pages by offset and by cursor over the same order, with the filtered total', () => {
+  it('lists by name with offset paging, and by review order (least confident first, then id)', () => {
     const { project, images } = populated()
-    const all = images.map((i) => i.id)
-    const first = project.images.page({ limit: 12 })
-    expect(first.total).toBe(30)
-    expect(first.items.map((i) => i.id)).toEqual(all.slice(0, 12))
-    const byCursor = project.images.page({ limit: 12, afterId: first.nextAfterId! })
-    const byOffset = project.images.page({ limit: 12, offset: 12 })
-    expect(byCursor.items.map((i) => i.id)).toEqual(all.slice(12, 24))
-    expect(byOffset.items).toEqual(byCursor.items)
-    expect(project.images.page({ limit: 12, offset: 24 }).nextAfterId).toBeNull()
-    expect(() => project.images.page({ limit: 0 })).toThrow(/page limit must be 1\.\.1000/)
+    const byName = [...images].reverse().map((i) => i.id)
+    const pages = [0, 12, 24].map((offset) => project.images.page({ offset, limit: 12 }))
+    expect(pages.flatMap((p) => p.items.map((i) => i.id))).toEqual(byName)
+    expect(pages[0]!.total).toBe(30)
+
+    const review = project.images.page({ offset: 0, limit: 30, order: 'review' }).items
+    const expected = images
+      .map((image, i) => ({ id: image.id, score: i % 3 === 0 ? (i % 7) / 7 : Infinity }))
+      .sort((a, b) => a.score - b.score || a.id - b.id)
+      .map((e) => e.id)
+    expect(review.map((i) => i.id)).toEqual(expected)
+    expect(() => project.images.page({ offset: 0, limit: 0 })).toThrow(/page limit must be 1\.\.1000/)
     project.close()
   })
 
-  it('filters by status, by category and by both, with counts restricted to the category', () => {
-    const { project, images, cat, dog } = populated()
-    const ids = (predicate: (i: number) => boolean) => images.filter((_, i) => predicate(i)).map((image) => image.id)
-
-    const proposed = project.images.page({ limit: 100, status: 'proposed' })
-    expect(proposed.items.map((i) => i.id)).toEqual(ids((i) => i % 3 === 0))
-    expect(proposed.total).toBe(10)
-    const unannotated = project.images.page({ limit: 100, status: 'unannotated' })
-    expect(unannotated.items.map((i) => i.id)).toEqual(ids((i) => i % 3 !== 0 && i % 5 !== 0))
-    expect(unannotated.total).toBe(unannotated.items.length)
-    expect(project.images.page({ limit: 100, status: 'annotated' }).total).toBe(14)
-
-    const dogs = project.images.page({ limit: 100, categoryId: dog.id })
-    expect(dogs.items.map((i) => i.id)).toEqual(ids((i) => i % 5 === 0))
-    // Image 0 has a cat proposal too, but the counts are the dog's only.
-    expect(dogs.items[0]!.counts).toEqual({ proposed: 0, accepted: 1, rejected: 0, edited: 0, absent: 0 })
-    const catProposals = project.images.page({ limit: 100, categoryId: cat.id, status: 'proposed' })
-    expect(catProposals.total).toBe(10)
-    expect(project.images.page({ limit: 100, categoryId: cat.id, status: 'unannotated' }).total).toBe(20)
+  it('filters by state for all categories and per category, in both orders, with matching totals and counts', () => {
+    const { project, images, cat, dog, expectedState } = populated()
+    for (const category of [undefined, 'cat', 'dog'] as const) {
+      const categoryId = category === undefined ? undefined : category === 'cat' ? cat.id : dog.id
+      const counts = project.images.stateCounts(categoryId)
+      for (const state of ['unlabeled', 'to-review', 'reviewed', 'absent'] as const) {
+        const matching = images.filter((_, i) => expectedState(i, category) === state)
+        expect(counts[state]).toBe(matching.length)
+        for (const order of ['name', 'review'] as const) {
+          const page = project.images.page({ offset: 0, limit: 100, state, ...(categoryId ? { categoryId } : {}), order })
+          expect(page.total).toBe(matching.length)
+          expect(new Set(page.items.map((i) => i.id))).toEqual(new Set(matching.map((i) => i.id)))
+          expect(page.items.every((item) => item.state === state)).toBe(true)
+          if (order === 'name') expect(page.items.map((i) => i.relPath)).toEqual([...page.items.map((i) => i.relPath)].sort())
+        }
+      }
+    }
+    // Image 0 has a cat proposal and an accepted dog: seen from the dog, only the dog counts.
+    const dogView = project.images.item(images[0]!.id, dog.id)
+    expect(dogView).toMatchObject({ state: 'reviewed', minScore: null, counts: { proposed: 0, accepted: 1 } })
+    expect(project.images.item(images[0]!.id)).toMatchObject({ state: 'to-review', minScore: 0, counts: { proposed: 1, accepted: 1 } })
     project.close()
   })
 
-  it('lists a review queue by confidence, then by id, paged without repeats', () => {
+  it('lists a review queue of annotations by confidence, then by id, paged without repeats', () => {
     const { project, cat } = populated()
     const seen: { id: number; score: number | null }[] = []
     let after: { score: number | null; id: number } | undefined
@@ -64,8 +84,7 @@ describe('image list pages', () => {
       seen.push(...page.map((a) => ({ id: a.id, score: a.score })))
       after = { score: page[page.length - 1]!.score, id: page[page.length - 1]!.id }
     }
-    const expected = [...seen].sort((a, b) => b.score! - a.score! || a.id - b.id)
-    expect(seen).toEqual(expected)
+    expect(seen).toEqual([...seen].sort((a, b) => b.score! - a.score! || a.id - b.id))
     expect(new Set(seen.map((s) => s.id)).size).toBe(10)
     project.close()
   })
@@ -78,6 +97,19 @@ describe('image list pages', () => {
     expect(() => project.images.add([fresh, duplicate])).toThrow('image set/img_00001.jpg is already in the project')
     expect(project.images.byRelPath('new.jpg')).toBeUndefined()
     expect(project.images.byHash('f'.repeat(64))).toEqual([])
+    project.close()
+  })
+
+  it('refuses a mask-less annotation unless it is an absent marker', () => {
+    const project = newProject()
+    const [image] = addImages(project, 1)
+    const category = project.categories.create({ name: 'c' })
+    expect(() => project.annotations.create({ imageId: image!.id, categoryId: category.id, mask: null, status: 'accepted', source: 'manual' })).toThrow(
+      'only an "absent" marker may have no mask (status is accepted)',
+    )
+    const marker = project.annotations.create({ imageId: image!.id, categoryId: category.id, mask: null, status: 'absent', source: 'manual' })
+    expect(() => project.annotations.setStatus([marker.id], 'accepted')).toThrow(/only an "absent" marker/)
+    expect(project.annotations.get(marker.id)).toMatchObject({ mask: null, status: 'absent' })
     project.close()
   })
 })
@@ -95,8 +127,8 @@ describe('reference sets', () => {
     expect(() => project.references.setReference(catAnnotation!.id, true, dogSet.id)).toThrow(/is not of the category of reference set/)
     project.history.undo()
     expect(project.references.members(set.id)).toEqual([])
-    // Moving the annotation to another category takes it out of the old category's sets.
     project.history.redo()
+    // Moving the annotation to another category takes it out of the old category's sets.
     project.annotations.update(catAnnotation!.id, { categoryId: dog.id }, 'Relabel')
     expect(project.references.members(set.id)).toEqual([])
     project.history.undo()

@@ -34,7 +34,7 @@ describe('propagation jobs', () => {
       { imageId: order[1], state: 'failed', error: 'decoder failed' },
       { imageId: order[2], state: 'done', error: null },
     ])
-    expect(project.images.totals().annotations).toMatchObject({ proposed: 1, absent: 1 })
+    expect(project.images.annotationCounts()).toMatchObject({ proposed: 1, absent: 1 })
     project.close()
   })
 

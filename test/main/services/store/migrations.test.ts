@@ -70,7 +70,7 @@ describe('schema migrations', () => {
       expect(first.method).toEqual({ clicks: [[1, 2]] })
       expect(first.jobId).toBeNull()
       expect(project.references.members(1).map((a) => a.id)).toEqual([1])
-      expect(project.images.totals().annotations).toMatchObject(from >= 2 ? { accepted: 2, proposed: 0 } : { accepted: 1, proposed: 1 })
+      expect(project.images.annotationCounts()).toMatchObject(from >= 2 ? { accepted: 2, proposed: 0 } : { accepted: 1, proposed: 1 })
       if (from >= 2) {
         expect(project.history.undo()?.step.label).toBe('Mark 1 as accepted')
         expect(project.annotations.get(2)?.status).toBe('proposed')

@@ -1,12 +1,45 @@
 /**
  * Version 1: images, categories, annotations and reference sets, with counters kept by triggers
- * so a page of the image list and the status totals never scan the annotations table.
+ * so that a page of the image list, its per-image counts and the state totals never scan the
+ * annotations table. Counters exist for all categories (columns of `images`) and per category
+ * (`image_categories`); each row derives its review state from them (a STORED generated column),
+ * and `image_state_counts` counts rows per state (category_id 0 = all categories).
  */
 
-const STATUS_COLUMNS = ['proposed', 'accepted', 'rejected', 'edited', 'absent'] as const
+const STATUSES = ['proposed', 'accepted', 'rejected', 'edited', 'absent'] as const
+const COUNTERS = STATUSES.map((status) => `n_${status}`)
+const TOTAL = COUNTERS.join(' + ')
 
-const bump = (row: 'NEW' | 'OLD', sign: '+' | '-'): string =>
-  STATUS_COLUMNS.map((status) => `n_${status} = n_${status} ${sign} (${row}.status = '${status}')`).join(', ')
+const counterColumns = STATUSES.map((status) => `n_${status} INTEGER NOT NULL DEFAULT 0`).join(',\n  ')
+
+/** unlabeled: no annotation; to-review: a proposal waits; absent: only absent markers; reviewed: the rest. */
+const STATE = `CASE WHEN ${TOTAL} = 0 THEN 'unlabeled' WHEN n_proposed > 0 THEN 'to-review'
+  WHEN n_absent = ${TOTAL} THEN 'absent' ELSE 'reviewed' END`
+
+/** Images without proposals sort after every score in review order. */
+export const REVIEW_KEY = 'coalesce(min_score, 1e308)'
+
+/** SET clause adding (sign '+') or removing ('-') one annotation of `row`'s status. */
+const bump = (row: 'NEW' | 'OLD', sign: '+' | '-'): string => STATUSES.map((s) => `n_${s} = n_${s} ${sign} (${row}.status = '${s}')`).join(', ')
+
+/** The lowest proposal score of an image (optionally of one category), recomputed from the index. */
+const minScore = (image: string, category?: string): string =>
+  `(SELECT min(score) FROM annotations WHERE image_id = ${image}${category ? ` AND category_id = ${category}` : ''} AND status = 'proposed')`
+
+/** Triggers moving image_state_counts when a counter row changes state or disappears. */
+function stateCountTriggers(table: string, category: string): string {
+  const change = (row: 'OLD' | 'NEW', delta: string) =>
+    `INSERT INTO image_state_counts(category_id, state, n) SELECT ${category.replace('ROW', row)}, ${row}.state, ${delta} WHERE ${row}.state != 'unlabeled'
+    ON CONFLICT(category_id, state) DO UPDATE SET n = n + excluded.n;`
+  return `
+CREATE TRIGGER ${table}_state_changed AFTER UPDATE OF ${COUNTERS.join(', ')} ON ${table} WHEN OLD.state != NEW.state BEGIN
+  ${change('OLD', '-1')}
+  ${change('NEW', '1')}
+END;
+CREATE TRIGGER ${table}_state_removed AFTER DELETE ON ${table} BEGIN
+  ${change('OLD', '-1')}
+END;`
+}
 
 export const coreSchema = `
 CREATE TABLE meta (
@@ -23,16 +56,17 @@ CREATE TABLE images (
   height INTEGER NOT NULL CHECK (height > 0),
   format TEXT NOT NULL,
   added_at INTEGER NOT NULL,
-  n_proposed INTEGER NOT NULL DEFAULT 0,
-  n_accepted INTEGER NOT NULL DEFAULT 0,
-  n_rejected INTEGER NOT NULL DEFAULT 0,
-  n_edited INTEGER NOT NULL DEFAULT 0,
-  n_absent INTEGER NOT NULL DEFAULT 0
+  ${counterColumns},
+  min_score REAL,
+  state TEXT GENERATED ALWAYS AS (${STATE}) STORED
 ) STRICT;
 CREATE INDEX images_by_hash ON images(content_hash);
+CREATE INDEX images_by_state ON images(state, rel_path);
+CREATE INDEX images_by_review ON images(${REVIEW_KEY}, id);
+CREATE INDEX images_by_state_review ON images(state, ${REVIEW_KEY}, id);
 
 CREATE TABLE categories (
-  id INTEGER PRIMARY KEY,
+  id INTEGER PRIMARY KEY CHECK (id > 0),
   name TEXT NOT NULL UNIQUE,
   supercategory TEXT,
   color TEXT NOT NULL,
@@ -40,29 +74,51 @@ CREATE TABLE categories (
 ) STRICT;
 
 -- AUTOINCREMENT: ids are never reused, so undo can re-insert a deleted annotation under its id.
+-- rle is the compressed COCO RLE string; an "absent" marker may carry no mask (rle and bbox NULL).
 CREATE TABLE annotations (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
   image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
   category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,
-  rle TEXT NOT NULL,
+  rle TEXT,
   area INTEGER NOT NULL CHECK (area >= 0),
-  bbox_x INTEGER NOT NULL,
-  bbox_y INTEGER NOT NULL,
-  bbox_w INTEGER NOT NULL,
-  bbox_h INTEGER NOT NULL,
+  bbox_x INTEGER,
+  bbox_y INTEGER,
+  bbox_w INTEGER,
+  bbox_h INTEGER,
   iscrowd INTEGER NOT NULL DEFAULT 0 CHECK (iscrowd IN (0, 1)),
   status TEXT NOT NULL CHECK (status IN ('proposed', 'accepted', 'rejected', 'edited', 'absent')),
-  source TEXT NOT NULL CHECK (source IN ('manual', 'persam', 'persam-f', 'import')),
+  source TEXT NOT NULL CHECK (source IN ('manual', 'persam', 'persam-f')),
   score REAL,
   model_id TEXT,
   method TEXT CHECK (method IS NULL OR json_valid(method)),
   revision INTEGER NOT NULL DEFAULT 1,
   created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  updated_at INTEGER NOT NULL,
+  CHECK (rle IS NOT NULL OR status = 'absent'),
+  CHECK ((rle IS NULL) = (bbox_x IS NULL) AND (rle IS NULL) = (bbox_h IS NULL))
 ) STRICT;
 CREATE INDEX annotations_by_image ON annotations(image_id, category_id, status);
 -- The review queue: one category's proposals by confidence.
 CREATE INDEX annotations_by_review ON annotations(category_id, status, score);
+
+CREATE TABLE image_categories (
+  image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,
+  category_id INTEGER NOT NULL REFERENCES categories(id) ON DELETE CASCADE,
+  ${counterColumns},
+  min_score REAL,
+  state TEXT GENERATED ALWAYS AS (${STATE}) STORED,
+  PRIMARY KEY (image_id, category_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX image_categories_by_state ON image_categories(category_id, state, ${REVIEW_KEY}, image_id);
+
+-- Rows per (category_id, state), category_id 0 meaning all categories; 'unlabeled' is not
+-- stored (it is the image count minus the others).
+CREATE TABLE image_state_counts (
+  category_id INTEGER NOT NULL,
+  state TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  PRIMARY KEY (category_id, state)
+) STRICT, WITHOUT ROWID;
 
 -- Annotations per (category, status), for totals without a scan.
 CREATE TABLE annotation_counts (
@@ -72,56 +128,44 @@ CREATE TABLE annotation_counts (
   PRIMARY KEY (category_id, status)
 ) STRICT, WITHOUT ROWID;
 
--- Images having at least one annotation of a status ('any' = at least one annotation at all).
-CREATE TABLE image_status_counts (
-  status TEXT PRIMARY KEY,
-  n INTEGER NOT NULL
-) STRICT, WITHOUT ROWID;
-INSERT INTO image_status_counts(status, n) VALUES
-  ('proposed', 0), ('accepted', 0), ('rejected', 0), ('edited', 0), ('absent', 0), ('any', 0);
-
 CREATE TRIGGER annotations_counted_on_insert AFTER INSERT ON annotations BEGIN
-  UPDATE images SET ${bump('NEW', '+')} WHERE id = NEW.image_id;
+  UPDATE images SET ${bump('NEW', '+')},
+    min_score = CASE WHEN NEW.status = 'proposed' AND NEW.score IS NOT NULL THEN min(coalesce(min_score, NEW.score), NEW.score) ELSE min_score END
+    WHERE id = NEW.image_id;
+  INSERT INTO image_categories(image_id, category_id) VALUES (NEW.image_id, NEW.category_id) ON CONFLICT DO NOTHING;
+  UPDATE image_categories SET ${bump('NEW', '+')},
+    min_score = CASE WHEN NEW.status = 'proposed' AND NEW.score IS NOT NULL THEN min(coalesce(min_score, NEW.score), NEW.score) ELSE min_score END
+    WHERE image_id = NEW.image_id AND category_id = NEW.category_id;
   INSERT INTO annotation_counts(category_id, status, n) VALUES (NEW.category_id, NEW.status, 1)
     ON CONFLICT(category_id, status) DO UPDATE SET n = n + 1;
 END;
 
 CREATE TRIGGER annotations_counted_on_delete AFTER DELETE ON annotations BEGIN
-  UPDATE images SET ${bump('OLD', '-')} WHERE id = OLD.image_id;
+  UPDATE images SET ${bump('OLD', '-')},
+    min_score = CASE WHEN OLD.status = 'proposed' THEN ${minScore('OLD.image_id')} ELSE min_score END
+    WHERE id = OLD.image_id;
+  UPDATE image_categories SET ${bump('OLD', '-')},
+    min_score = CASE WHEN OLD.status = 'proposed' THEN ${minScore('OLD.image_id', 'OLD.category_id')} ELSE min_score END
+    WHERE image_id = OLD.image_id AND category_id = OLD.category_id;
   UPDATE annotation_counts SET n = n - 1 WHERE category_id = OLD.category_id AND status = OLD.status;
 END;
 
-CREATE TRIGGER annotations_counted_on_update AFTER UPDATE OF image_id, category_id, status ON annotations
-WHEN OLD.image_id != NEW.image_id OR OLD.category_id != NEW.category_id OR OLD.status != NEW.status BEGIN
+CREATE TRIGGER annotations_counted_on_update AFTER UPDATE OF image_id, category_id, status, score ON annotations
+WHEN OLD.image_id != NEW.image_id OR OLD.category_id != NEW.category_id OR OLD.status != NEW.status OR OLD.score IS NOT NEW.score BEGIN
   UPDATE images SET ${bump('OLD', '-')} WHERE id = OLD.image_id;
   UPDATE images SET ${bump('NEW', '+')} WHERE id = NEW.image_id;
+  UPDATE images SET min_score = ${minScore('images.id')} WHERE id IN (OLD.image_id, NEW.image_id);
+  UPDATE image_categories SET ${bump('OLD', '-')} WHERE image_id = OLD.image_id AND category_id = OLD.category_id;
+  INSERT INTO image_categories(image_id, category_id) VALUES (NEW.image_id, NEW.category_id) ON CONFLICT DO NOTHING;
+  UPDATE image_categories SET ${bump('NEW', '+')} WHERE image_id = NEW.image_id AND category_id = NEW.category_id;
+  UPDATE image_categories SET min_score = ${minScore('image_categories.image_id', 'image_categories.category_id')}
+    WHERE (image_id = OLD.image_id AND category_id = OLD.category_id) OR (image_id = NEW.image_id AND category_id = NEW.category_id);
   UPDATE annotation_counts SET n = n - 1 WHERE category_id = OLD.category_id AND status = OLD.status;
   INSERT INTO annotation_counts(category_id, status, n) VALUES (NEW.category_id, NEW.status, 1)
     ON CONFLICT(category_id, status) DO UPDATE SET n = n + 1;
 END;
-
-${STATUS_COLUMNS.map(
-  (status) => `
-CREATE TRIGGER images_count_${status} AFTER UPDATE OF n_${status} ON images
-WHEN (OLD.n_${status} = 0) != (NEW.n_${status} = 0) BEGIN
-  UPDATE image_status_counts SET n = n + (CASE WHEN NEW.n_${status} = 0 THEN -1 ELSE 1 END) WHERE status = '${status}';
-END;`,
-).join('\n')}
-
-CREATE TRIGGER images_count_any AFTER UPDATE OF ${STATUS_COLUMNS.map((s) => `n_${s}`).join(', ')} ON images
-WHEN (${STATUS_COLUMNS.map((s) => `OLD.n_${s}`).join(' + ')} = 0) != (${STATUS_COLUMNS.map((s) => `NEW.n_${s}`).join(' + ')} = 0) BEGIN
-  UPDATE image_status_counts SET n = n + (CASE WHEN ${STATUS_COLUMNS.map((s) => `NEW.n_${s}`).join(' + ')} = 0 THEN -1 ELSE 1 END)
-    WHERE status = 'any';
-END;
-
--- An image deleted with its annotations leaves the per-image counts.
-CREATE TRIGGER images_uncounted_on_delete AFTER DELETE ON images BEGIN
-  UPDATE image_status_counts SET n = n - 1 WHERE
-    (status = 'proposed' AND OLD.n_proposed > 0) OR (status = 'accepted' AND OLD.n_accepted > 0) OR
-    (status = 'rejected' AND OLD.n_rejected > 0) OR (status = 'edited' AND OLD.n_edited > 0) OR
-    (status = 'absent' AND OLD.n_absent > 0) OR
-    (status = 'any' AND OLD.n_proposed + OLD.n_accepted + OLD.n_rejected + OLD.n_edited + OLD.n_absent > 0);
-END;
+${stateCountTriggers('images', '0')}
+${stateCountTriggers('image_categories', 'ROW.category_id')}
 
 CREATE TABLE reference_sets (
   id INTEGER PRIMARY KEY,
