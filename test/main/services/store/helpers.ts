@@ -1,22 +1,9 @@
 /** Shared fixtures for the store tests: throw-away project folders and image rows. */
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach } from 'vitest'
 import { Project, type ImageRecord, type StoredMask } from '../../../../src/main/services/store/index'
+import { tempDir } from '../../../helpers/tempDir'
 
-const made: string[] = []
-
-/** A fresh temporary folder, removed after the current test. */
-export function tempDir(prefix = 'persam-store-'): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
-  made.push(dir)
-  return dir
-}
-
-afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
-})
+export { tempDir }
 
 /** A controllable clock: every call advances by one millisecond. */
 export function steppingClock(start = 1_700_000_000_000): () => number {
