@@ -2,13 +2,16 @@
 import { Command, InvalidArgumentError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import { serve } from './serve'
+import { synth } from './synth'
 
-function parsePort(value: string): number {
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new InvalidArgumentError('expected a port number between 0 and 65535')
+function integerIn(min: number, max: number): (value: string) => number {
+  return (value) => {
+    const number = Number(value)
+    if (!Number.isInteger(number) || number < min || number > max) {
+      throw new InvalidArgumentError(`expected a whole number from ${min} to ${max}`)
+    }
+    return number
   }
-  return port
 }
 
 export function buildProgram(): Command {
@@ -19,8 +22,15 @@ export function buildProgram(): Command {
   program
     .command('serve')
     .description('serve the studio UI and API on 127.0.0.1 (browser mode)')
-    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', parsePort, 0)
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', integerIn(0, 65535), 0)
     .action((options: { port: number }) => serve({ port: options.port }))
+  program
+    .command('synth')
+    .description('write the seeded synthetic PerSeg-like dataset (Images/, Annotations/, manifest.json)')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--seed <n>', 'random seed', integerIn(0, 2 ** 31 - 1), 20231)
+    .option('--objects <n>', 'number of objects', integerIn(1, 500), 24)
+    .action((options: { out: string; seed: number; objects: number }) => synth(options))
   return program
 }
 

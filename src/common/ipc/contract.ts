@@ -2,9 +2,11 @@
  * The one IPC contract. Every request/response channel and every main-to-renderer event is
  * declared here; the Electron main process, the preload bridge, the browser-mode server and the
  * renderer client are all derived from these two maps, so a channel cannot exist in one place only.
+ * Request schemas are strict (unknown keys are rejected) and bounded (ids, sizes, counts).
  */
 import { z } from 'zod'
-import type { AppInfo } from './types'
+import type * as T from './types'
+import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, IMAGE_STATES } from './types'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -24,13 +26,168 @@ const invoke =
 
 const event = <Payload>(): EventSpec<Payload> => ({})
 
-const emptyRequest = z.object({}).strict()
+// Building blocks ------------------------------------------------------------------------------
+
+const MAX_COORD = 1_000_000
+const empty = z.object({}).strict()
+const id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
+const coordinate = z.number().finite().min(-MAX_COORD).max(MAX_COORD)
+const path = z.string().min(1).max(4096).refine((value) => !value.includes('\0'), 'must not contain NUL')
+const name = z.string().trim().min(1).max(200)
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be #rrggbb')
+const point = z.object({ x: coordinate, y: coordinate, positive: z.boolean() }).strict()
+const box = z
+  .object({ x0: coordinate, y0: coordinate, x1: coordinate, y1: coordinate })
+  .strict()
+  .refine((b) => b.x1 > b.x0 && b.y1 > b.y0, 'box must have x1 > x0 and y1 > y0')
+const statuses = z.array(z.enum(ANNOTATION_STATUSES)).min(1).max(ANNOTATION_STATUSES.length)
+
+const propagationScope = z.union([
+  z.enum(['unlabeled', 'not-reviewed', 'all']),
+  z.object({ imageIds: z.array(id).min(1).max(1_000_000) }).strict(),
+])
+
+// Channels --------------------------------------------------------------------------------------
 
 export const invokeChannels = {
-  'app:info': invoke<AppInfo>()(emptyRequest),
+  'app:info': invoke<T.AppInfo>()(empty),
+  /** Native folder/file pickers; browser mode answers `{ path: null, supported: false }`. */
+  'dialog:pickPath': invoke<{ path: string | null; supported: boolean }>()(
+    z.object({ kind: z.enum(['folder', 'open-file', 'save-file']), title: z.string().max(200), defaultName: z.string().max(255).optional() }).strict(),
+  ),
+
+  'project:create': invoke<{ project: T.ProjectSummary; importJob: T.JobInfo }>()(
+    z.object({ imagesRoot: path, projectDir: path.optional(), name: name.optional() }).strict(),
+  ),
+  'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path }).strict()),
+  'project:openDemo': invoke<T.ProjectSummary>()(empty),
+  'project:current': invoke<T.ProjectSummary | null>()(empty),
+  'project:recent': invoke<readonly T.RecentProject[]>()(empty),
+  'project:close': invoke<null>()(empty),
+
+  'image:list': invoke<T.ImagePage>()(
+    z
+      .object({
+        offset: z.number().int().min(0).max(100_000_000),
+        limit: z.number().int().min(1).max(500),
+        state: z.enum(IMAGE_STATES).optional(),
+        categoryId: id.optional(),
+        /** 'review' puts images with the least confident proposals first. */
+        order: z.enum(['name', 'review']).default('name'),
+      })
+      .strict(),
+  ),
+  'image:get': invoke<T.ImageDetail>()(z.object({ imageId: id }).strict()),
+
+  'category:list': invoke<readonly T.Category[]>()(empty),
+  'category:create': invoke<T.Category>()(z.object({ name, color: color.optional() }).strict()),
+  'category:update': invoke<T.Category>()(
+    z
+      .object({ categoryId: id, name: name.optional(), color: color.optional() })
+      .strict()
+      .refine((r) => r.name !== undefined || r.color !== undefined, 'nothing to update: give name or color'),
+  ),
+  /** Deleting a category deletes its annotations: the caller must confirm with the count it showed. */
+  'category:delete': invoke<{ deletedAnnotations: number }>()(
+    z.object({ categoryId: id, confirmAnnotationCount: z.number().int().min(0) }).strict(),
+  ),
+
+  /** Computes (or reuses) the image's embedding and decodes the prompts; nothing is stored. */
+  'segment:preview': invoke<T.SegmentPreview>()(
+    z
+      .object({
+        requestId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+        imageId: id,
+        points: z.array(point).max(64),
+        box: box.optional(),
+        /** Refine from the previous preview's low-res logits, or from an annotation's mask. */
+        maskInput: z.union([z.literal('previous'), z.object({ annotationId: id }).strict()]).optional(),
+      })
+      .strict()
+      .refine((r) => r.points.length > 0 || r.box !== undefined, 'give at least one point or a box'),
+  ),
+  /** Stores a preview's candidate: a new manual annotation, or a correction of `replaceAnnotationId`. */
+  'segment:commit': invoke<T.AnnotationInfo>()(
+    z
+      .object({ previewId: z.string().min(1).max(100), candidate: z.number().int().min(0).max(3), categoryId: id, replaceAnnotationId: id.optional() })
+      .strict(),
+  ),
+  /** Computes embeddings ahead of time, in this order, in the inference worker. */
+  'segment:prefetch': invoke<{ queued: number }>()(z.object({ imageIds: z.array(id).max(16) }).strict()),
+
+  /** A brush (adds) or eraser (removes) stroke: a polyline with a radius, in image pixels. */
+  'annotation:stroke': invoke<T.AnnotationInfo>()(
+    z
+      .object({
+        annotationId: id,
+        mode: z.enum(['brush', 'eraser']),
+        points: z.array(z.object({ x: coordinate, y: coordinate }).strict()).min(1).max(10_000),
+        radius: z.number().finite().positive().max(2000),
+      })
+      .strict(),
+  ),
+  'annotation:review': invoke<T.AnnotationInfo | null>()(
+    z.object({ annotationId: id, action: z.enum(['accept', 'reject', 'absent', 'delete']) }).strict(),
+  ),
+  /** Marks an image as not showing the category's object (an "absent" marker without a mask). */
+  'annotation:markImageAbsent': invoke<T.AnnotationInfo>()(z.object({ imageId: id, categoryId: id }).strict()),
+  'annotation:setReference': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, isReference: z.boolean() }).strict()),
+  'annotation:setCategory': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, categoryId: id }).strict()),
+
+  'history:state': invoke<T.HistoryState>()(empty),
+  'history:undo': invoke<T.HistoryStep | null>()(empty),
+  'history:redo': invoke<T.HistoryStep | null>()(empty),
+
+  'propagation:start': invoke<T.JobInfo>()(
+    z
+      .object({
+        categoryId: id,
+        method: z.enum(['persam', 'persam-f']),
+        scope: propagationScope,
+        maxInstances: z.number().int().min(1).max(20).default(1),
+        /** Below this confidence an image is marked absent instead of getting a proposal. */
+        absentThreshold: z.number().min(0).max(1).optional(),
+      })
+      .strict(),
+  ),
+
+  'job:list': invoke<readonly T.JobInfo[]>()(empty),
+  'job:cancel': invoke<T.JobInfo>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
+
+  'exchange:import': invoke<T.JobInfo>()(z.object({ format: z.enum(['folder', 'coco', 'perseg']), path }).strict()),
+  'exchange:export': invoke<T.JobInfo>()(
+    z
+      .object({
+        format: z.enum(['coco', 'perseg', 'png']),
+        path,
+        statuses: statuses.default(['accepted', 'edited']),
+        cocoSegmentation: z.enum(['rle', 'polygons']).default('rle'),
+        pngMode: z.enum(['instance', 'semantic']).default('instance'),
+        categoryIds: z.array(id).max(10_000).optional(),
+      })
+      .strict(),
+  ),
+
+  'model:state': invoke<T.ModelState>()(empty),
+  'model:list': invoke<{ installed: readonly T.InstalledModel[]; catalog: readonly T.CatalogModel[] }>()(empty),
+  'model:providers': invoke<readonly T.ProviderAvailability[]>()(empty),
+  'model:select': invoke<T.ModelState>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
+  'model:setProvider': invoke<T.ModelState>()(z.object({ provider: z.enum(EXECUTION_PROVIDERS) }).strict()),
+  'model:install': invoke<T.JobInfo>()(z.object({ catalogId: z.string().min(1).max(200) }).strict()),
+  'model:import': invoke<T.InstalledModel>()(z.object({ path }).strict()),
+  'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
 } as const
 
 export const eventChannels = {
+  /** Progress and completion of any background job. */
+  'job:progress': event<T.JobInfo>(),
+  /** A proposal stored by a running propagation (the review list can grow while it runs). */
+  'proposal:added': event<{ readonly jobId: string; readonly annotation: T.AnnotationInfo }>(),
+  /** Annotations changed outside the renderer's own request (undo, propagation, import). */
+  'annotation:changed': event<{ readonly imageIds: readonly number[]; readonly reason: string }>(),
+  'history:changed': event<T.HistoryState>(),
+  'model:state': event<T.ModelState>(),
+  'project:changed': event<T.ProjectSummary | null>(),
   /** A failure that happened outside any request the renderer is waiting on. */
   'app:error': event<{ readonly code: string; readonly message: string }>(),
 } as const

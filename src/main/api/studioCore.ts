@@ -5,10 +5,11 @@
 import type { AppHost } from '../services/system/appInfo'
 import { createDispatch, type Dispatch } from './dispatch'
 import { EventHub } from './events'
-import { createHandlers } from './handlers'
+import { createHandlers, type DialogService } from './handlers'
 
 export interface StudioCoreOptions {
   readonly host: AppHost
+  readonly dialogs?: DialogService
   readonly log?: (message: string, error?: unknown) => void
 }
 
@@ -21,7 +22,7 @@ export interface StudioCore {
 export function createStudioCore(options: StudioCoreOptions): StudioCore {
   const log = options.log ?? ((message, error) => console.error(message, error))
   const events = new EventHub()
-  const handlers = createHandlers({ host: options.host })
+  const handlers = createHandlers({ host: options.host, dialogs: options.dialogs })
   const dispatch = createDispatch(handlers, {
     onInternalError: (channel, error) => log(`[studio] ${channel} failed unexpectedly`, error),
   })

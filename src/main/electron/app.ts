@@ -6,6 +6,7 @@ import { createStudioCore } from '../api/studioCore'
 import { contentSecurityPolicy } from '../security/csp'
 import { isAllowedNavigation, originOf } from '../security/navigation'
 import { APP_ORIGIN, handleAppProtocol, registerAppSchemePrivileges } from './appProtocol'
+import { electronDialogs } from './dialogs'
 import { forwardEvents, registerIpc } from './ipc'
 import { studioWebPreferences } from './webPreferences'
 
@@ -66,10 +67,11 @@ export function runDesktopApp(): void {
   void app.whenReady().then(() => {
     hardenSessions(entryUrl)
     handleAppProtocol(path.join(outDir, '../renderer'))
-    const core = createStudioCore({ host: 'electron' })
+    let window: BrowserWindow | null = null
+    const core = createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window) })
     registerIpc(core.dispatch, appOrigin)
 
-    const window = new BrowserWindow({
+    window = new BrowserWindow({
       width: 1440,
       height: 900,
       show: false,
