@@ -189,10 +189,14 @@ export class ImageRepository {
     return counts
   }
 
-  /** Rewrites relative paths (re-linking) in one transaction. */
+  /**
+   * Rewrites relative paths (re-linking) in one transaction. Paths go through a temporary
+   * value first, so changes that swap or rotate names do not trip the uniqueness check midway.
+   */
   setRelPaths(changes: readonly { id: number; relPath: string }[]): void {
     const update = statement(this.db, 'UPDATE images SET rel_path = ? WHERE id = ?')
     this.db.transaction(() => {
+      for (const change of changes) if (update.run(`\u0000relinking/${change.id}`, change.id).changes === 0) throw notFound(`image ${change.id}`)
       for (const change of changes) update.run(change.relPath, change.id)
     })()
   }
