@@ -83,7 +83,7 @@ export async function importImageFolder(project: Project, folder: string, option
   let added = 0
   project.transaction(() => {
     project.coverFolder(root)
-    const seen = new Map<string, string>()
+    const seen = project.images.contentHashes()
     const fresh: NewImage[] = []
     found.images.forEach((file, i) => {
       const probe = probes[i]!
@@ -94,7 +94,7 @@ export async function importImageFolder(project: Project, folder: string, option
         if (samePath.contentHash !== probe.contentHash) skipped.add(file, 'already in the project, but its content changed since it was imported; not updated')
         return
       }
-      const earlier = seen.get(probe.contentHash) ?? project.images.byHash(probe.contentHash)[0]?.relPath
+      const earlier = seen.get(probe.contentHash)
       if (earlier !== undefined) return duplicates.add(file, `same content as ${earlier}; not added again`)
       seen.set(probe.contentHash, relPath)
       fresh.push({ relPath, contentHash: probe.contentHash, byteSize: probe.byteSize, width: probe.width, height: probe.height, format: probe.format })

@@ -5,6 +5,7 @@
  */
 import { ANNOTATION_COLUMNS, ANNOTATION_SELECT, plainRow, toAnnotation, type AnnotationRow, type AnnotationRowWithSize } from './annotationRows'
 import { statement, type SqliteDatabase } from './connection'
+import { AGGREGATE_COUNTERS, COUNTER_COLUMNS } from './migrations/001_core'
 import { invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'
 import {
@@ -56,22 +57,30 @@ export class AnnotationRepository {
     return rows.map(toAnnotation)
   }
 
-  /** One category's annotations of a status, most confident first (nulls last), paged. */
+  /**
+   * One category's annotations of a status, most confident first (ties: newest first; unscored
+   * last), paged by keyset. Both parts walk annotations_by_review backwards, whose entries are
+   * ordered by (score, id), so a page costs the same at the end of the queue as at its start.
+   */
   reviewQueue(query: ReviewQueueQuery): Annotation[] {
     const status = query.status ?? 'proposed'
-    const order = 'ORDER BY coalesce(a.score, -1e308) DESC, a.id ASC LIMIT ?'
     const base = `${ANNOTATION_SELECT} WHERE a.category_id = ? AND a.status = ?`
-    const rows = query.after
-      ? statement(this.db, `${base} AND (coalesce(a.score, -1e308) < ? OR (coalesce(a.score, -1e308) = ? AND a.id > ?)) ${order}`).all(
-          query.categoryId,
-          status,
-          query.after.score ?? -1e308,
-          query.after.score ?? -1e308,
-          query.after.id,
-          query.limit,
-        )
-      : statement(this.db, `${base} ${order}`).all(query.categoryId, status, query.limit)
-    return (rows as AnnotationRowWithSize[]).map(toAnnotation)
+    const after = query.after
+    const rows: AnnotationRowWithSize[] = []
+    if (!after || after.score !== null) {
+      const range = after ? 'AND (a.score, a.id) < (?, ?)' : ''
+      const params = after ? [after.score, after.id] : []
+      rows.push(
+        ...(statement(this.db, `${base} AND a.score IS NOT NULL ${range} ORDER BY a.score DESC, a.id DESC LIMIT ?`).all(query.categoryId, status, ...params, query.limit) as AnnotationRowWithSize[]),
+      )
+    }
+    if (rows.length < query.limit) {
+      const before = after?.score === null ? after.id : Number.MAX_SAFE_INTEGER
+      rows.push(
+        ...(statement(this.db, `${base} AND a.score IS NULL AND a.id < ? ORDER BY a.id DESC LIMIT ?`).all(query.categoryId, status, before, query.limit - rows.length) as AnnotationRowWithSize[]),
+      )
+    }
+    return rows.map(toAnnotation)
   }
 
   create(draft: AnnotationDraft, label = 'Add annotation'): Annotation {
@@ -121,19 +130,28 @@ export class AnnotationRepository {
   }
 
   /**
-   * Bulk insert for imports: no history (an import is not an undo step), no per-row image check
-   * beyond the foreign key; the caller wraps the whole import in one transaction and has checked
-   * mask sizes against the images.
+   * Bulk insert for imports, in one transaction: no history (an import is not an undo step) and
+   * no per-row counting. The insert trigger is dropped inside the transaction and re-created
+   * before it commits (SQLite DDL is transactional: a crash or an error brings it back with the
+   * rollback), and the touched images are recounted set-wise at the end; invoking even an idle
+   * trigger costs ~10 us per row, and per-row counter updates several times that. The caller
+   * has checked mask sizes against the images; the foreign keys check the ids.
    */
   importMany(drafts: Iterable<AnnotationDraft>): number {
     const insert = statement(this.db, INSERT_SQL.replace(' RETURNING *', ''))
     const now = this.now()
     let count = 0
     this.db.transaction(() => {
+      const sequence = statement(this.db, "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'").get() as { seq: number } | undefined
+      const firstId = (sequence?.seq ?? 0) + 1
+      const trigger = statement(this.db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_counted_on_insert'").get() as { sql: string }
+      this.db.exec('DROP TRIGGER annotations_counted_on_insert')
       for (const draft of drafts) {
         insert.run(this.rowValues(draft, null, now))
         count++
       }
+      this.db.exec(trigger.sql)
+      if (count > 0) recountFrom(this.db, firstId)
     })()
     return count
   }
@@ -198,6 +216,30 @@ export class AnnotationRepository {
       updated_at: now,
     }
   }
+}
+
+/** Recounts the images touched by annotations with id >= firstId (see importMany). */
+function recountFrom(db: SqliteDatabase, firstId: number): void {
+  db.exec('CREATE TEMP TABLE IF NOT EXISTS touched_images(id INTEGER PRIMARY KEY)')
+  statement(db, 'DELETE FROM temp.touched_images').run()
+  statement(db, 'INSERT INTO temp.touched_images SELECT DISTINCT image_id FROM annotations WHERE id >= ?').run(firstId)
+  statement(
+    db,
+    `UPDATE images SET (${COUNTER_COLUMNS}) = (SELECT ${AGGREGATE_COUNTERS} FROM annotations a WHERE a.image_id = images.id)
+     WHERE id IN (SELECT id FROM temp.touched_images)`,
+  ).run()
+  statement(
+    db,
+    `INSERT INTO image_categories(image_id, category_id, ${COUNTER_COLUMNS})
+     SELECT image_id, category_id, ${AGGREGATE_COUNTERS} FROM annotations WHERE image_id IN (SELECT id FROM temp.touched_images)
+     GROUP BY image_id, category_id
+     ON CONFLICT(image_id, category_id) DO UPDATE SET ${COUNTER_COLUMNS.split(', ').map((c) => `${c} = excluded.${c}`).join(', ')}`,
+  ).run()
+  statement(
+    db,
+    `INSERT INTO annotation_counts(category_id, status, n) SELECT category_id, status, count(*) FROM annotations WHERE id >= ? GROUP BY category_id, status
+     ON CONFLICT(category_id, status) DO UPDATE SET n = n + excluded.n`,
+  ).run(firstId)
 }
 
 function maskColumns(mask: StoredMask | null): Pick<AnnotationRow, 'rle' | 'area' | 'bbox_x' | 'bbox_y' | 'bbox_w' | 'bbox_h'> {

@@ -98,14 +98,18 @@ export class ImageRepository {
     const insert = statement(
       this.db,
       `INSERT INTO images(rel_path, content_hash, byte_size, width, height, format, added_at)
-       VALUES (@relPath, @contentHash, @byteSize, @width, @height, @format, @addedAt)
-       RETURNING id, rel_path, content_hash, byte_size, width, height, format, added_at`,
+       VALUES (@relPath, @contentHash, @byteSize, @width, @height, @format, @addedAt)`,
     )
     return this.db.transaction(() => {
       const addedAt = this.now()
       return images.map((image) => {
-        if (this.byRelPath(image.relPath)) throw conflict(`image ${image.relPath} is already in the project`)
-        return toImage(insert.get({ ...image, addedAt }) as ImageRow)
+        try {
+          const id = Number(insert.run({ ...image, addedAt }).lastInsertRowid)
+          return { id, ...image, addedAt }
+        } catch (error) {
+          if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw conflict(`image ${image.relPath} is already in the project`)
+          throw error
+        }
       })
     })()
   }
@@ -132,8 +136,21 @@ export class ImageRepository {
     return row ? toImage(row) : undefined
   }
 
+  /**
+   * Images with this content. Not indexed (a random 64-character key made every image insert
+   * several times slower): this scans, so batch work should use contentHashes() instead.
+   */
   byHash(contentHash: string): ImageRecord[] {
     return (statement(this.db, `SELECT ${IMAGE_COLUMNS} FROM images i WHERE i.content_hash = ? ORDER BY i.id`).all(contentHash) as ImageRow[]).map(toImage)
+  }
+
+  /** Every content hash with the path of its first image, for duplicate checks during imports. */
+  contentHashes(): Map<string, string> {
+    const out = new Map<string, string>()
+    for (const row of statement(this.db, 'SELECT content_hash, rel_path FROM images ORDER BY id').iterate() as Iterable<{ content_hash: string; rel_path: string }>) {
+      if (!out.has(row.content_hash)) out.set(row.content_hash, row.rel_path)
+    }
+    return out
   }
 
   count(): number {
@@ -213,33 +230,57 @@ export class ImageRepository {
     })()
   }
 
-  /** The ids of one page, in page order. Each branch walks an index in the requested order. */
+  /**
+   * The ids of one page, in page order. Every branch reads an index in the requested order and
+   * stops after offset + limit entries, except the sparse category-and-state listing by name,
+   * which sorts its matches (cheaper than probing every image when few match).
+   */
   private pageIds(query: ImagePageQuery, limit: number, offset: number): number[] {
+    const ids = (sql: string, ...params: (string | number)[]): number[] =>
+      (statement(this.db, sql).all(...params) as { id: number }[]).map((row) => row.id)
     const review = query.order === 'review'
-    let sql: string
-    let params: (string | number)[]
-    if (query.categoryId === undefined) {
-      const where = query.state === undefined ? '' : 'WHERE state = ?'
-      sql = `SELECT id FROM images ${where} ORDER BY ${review ? `${REVIEW_KEY}, id` : 'rel_path'} LIMIT ? OFFSET ?`
-      params = query.state === undefined ? [] : [query.state]
-    } else if (query.state !== undefined && query.state !== 'unlabeled' && review) {
-      sql = `SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = ? ORDER BY ${REVIEW_KEY}, image_id LIMIT ? OFFSET ?`
-      params = [query.categoryId, query.state]
-    } else if (review) {
-      // Every image, scored ones of the category first: scored rows come from the category index.
-      sql = `SELECT i.id FROM images i LEFT JOIN image_categories c ON c.image_id = i.id AND c.category_id = ?
-             ${query.state === 'unlabeled' ? "WHERE coalesce(c.state, 'unlabeled') = 'unlabeled'" : ''}
-             ORDER BY coalesce(c.min_score, 1e308), i.id LIMIT ? OFFSET ?`
-      params = [query.categoryId]
-    } else {
-      // Name order: walk the path index and probe the category's row of each image.
-      const probe = 'SELECT 1 FROM image_categories c WHERE c.image_id = i.id AND c.category_id = ?'
-      const where =
-        query.state === undefined ? '' : query.state === 'unlabeled' ? `WHERE NOT EXISTS (${probe} AND c.state != 'unlabeled')` : `WHERE EXISTS (${probe} AND c.state = ?)`
-      sql = `SELECT i.id FROM images i ${where} ORDER BY i.rel_path LIMIT ? OFFSET ?`
-      params = query.state === undefined ? [] : query.state === 'unlabeled' ? [query.categoryId] : [query.categoryId, query.state]
+    const { state, categoryId } = query
+    if (categoryId === undefined) {
+      const where = state === undefined ? '' : 'WHERE state = ?'
+      const order = review ? `${REVIEW_KEY}, id` : 'rel_path'
+      return ids(`SELECT id FROM images ${where} ORDER BY ${order} LIMIT ? OFFSET ?`, ...(state === undefined ? [] : [state]), limit, offset)
     }
-    return (statement(this.db, sql).all(...params, limit, offset) as { id: number }[]).map((row) => row.id)
+    const labeledIn = (states: string): string =>
+      `EXISTS (SELECT 1 FROM image_categories c WHERE c.image_id = i.id AND c.category_id = ? AND c.state IN (${states}))`
+    if (state === 'unlabeled') {
+      const order = review ? 'i.id' : 'i.rel_path'
+      return ids(`SELECT i.id FROM images i WHERE NOT ${labeledIn("'to-review', 'reviewed', 'absent'")} ORDER BY ${order} LIMIT ? OFFSET ?`, categoryId, limit, offset)
+    }
+    if (state !== undefined && review) {
+      return ids(`SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = ? ORDER BY ${REVIEW_KEY}, image_id LIMIT ? OFFSET ?`, categoryId, state, limit, offset)
+    }
+    if (state !== undefined) {
+      const dense = this.stateCounts(categoryId)[state] * 4 > this.count()
+      return dense
+        ? ids(`SELECT i.id FROM images i WHERE ${labeledIn('?')} ORDER BY i.rel_path LIMIT ? OFFSET ?`, categoryId, state, limit, offset)
+        : ids(
+            `SELECT i.id FROM image_categories c JOIN images i ON i.id = c.image_id WHERE c.category_id = ? AND c.state = ? ORDER BY i.rel_path LIMIT ? OFFSET ?`,
+            categoryId,
+            state,
+            limit,
+            offset,
+          )
+    }
+    if (!review) return ids('SELECT id FROM images ORDER BY rel_path LIMIT ? OFFSET ?', limit, offset)
+    // Review order over every image: the category's images to review by score, then the rest by id.
+    const toReview = this.stateCounts(categoryId)['to-review']
+    const first =
+      offset < toReview
+        ? ids(`SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = 'to-review' ORDER BY ${REVIEW_KEY}, image_id LIMIT ? OFFSET ?`, categoryId, limit, offset)
+        : []
+    if (first.length === limit) return first
+    const rest = ids(
+      `SELECT i.id FROM images i WHERE NOT ${labeledIn("'to-review'")} ORDER BY i.id LIMIT ? OFFSET ?`,
+      categoryId,
+      limit - first.length,
+      Math.max(0, offset - toReview),
+    )
+    return [...first, ...rest]
   }
 
   private countersFor(ids: readonly number[], categoryId?: number): Map<number, Pick<ImageListItem, 'counts' | 'state' | 'minScore'>> {

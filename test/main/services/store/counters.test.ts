@@ -6,6 +6,7 @@ import { addImages, maintainedTotals, newProject, opaqueMask, recountedTotals } 
 type Operation =
   | { kind: 'create'; image: number; category: number; status: AnnotationStatus; score: number | null; marker: boolean }
   | { kind: 'score'; pick: number; score: number | null }
+  | { kind: 'bulk'; images: number[]; category: number; status: AnnotationStatus }
   | { kind: 'status'; pick: number; status: AnnotationStatus }
   | { kind: 'move'; pick: number; category: number }
   | { kind: 'delete'; pick: number }
@@ -27,6 +28,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
       marker: fc.boolean(),
     }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bulk' as const), images: fc.array(fc.nat(5), { maxLength: 8 }), category: fc.nat(2), status }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('score' as const), pick: fc.nat(), score: fc.option(fc.integer({ min: 0, max: 20 }).map((n) => n / 20)) }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('status' as const), pick: fc.nat(), status }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('move' as const), pick: fc.nat(), category: fc.nat(2) }) },
@@ -55,6 +57,13 @@ describe('trigger-maintained counters', () => {
               if (!project.images.get(image.id) || !project.categories.get(category.id)) continue
               const marker = op.marker && op.status === 'absent'
               project.annotations.create({ imageId: image.id, categoryId: category.id, mask: marker ? null : opaqueMask(image, tag++), status: op.status, source: 'persam', score: op.score })
+            } else if (op.kind === 'bulk') {
+              // The import path: one transaction, triggers off, set-wise recount.
+              const live = op.images.map((i) => images[i]!).filter((image) => project.images.get(image.id))
+              if (!project.categories.get(categories[op.category]!.id)) continue
+              project.annotations.importMany(
+                live.map((image, k) => ({ imageId: image.id, categoryId: categories[op.category]!.id, mask: opaqueMask(image, tag++), status: op.status, source: 'manual' as const, score: k / 8 })),
+              )
             } else if (op.kind === 'score' && picked !== undefined) project.annotations.update(picked, { score: op.score })
             else if (op.kind === 'status' && picked !== undefined) {
               if (project.annotations.get(picked)?.mask !== null || op.status === 'absent') project.annotations.setStatus([picked], op.status)

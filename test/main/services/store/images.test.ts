@@ -67,6 +67,13 @@ describe('image list pages', () => {
         }
       }
     }
+    // Review order seen from one category: its images to review by lowest score, then all others by id.
+    const catReview = project.images.page({ offset: 0, limit: 100, categoryId: cat.id, order: 'review' }).items.map((i) => i.id)
+    const toReview = images.map((image, i) => ({ id: image.id, i })).filter(({ i }) => i % 3 === 0).sort((a, b) => (a.i % 7) - (b.i % 7) || a.id - b.id).map((e) => e.id)
+    expect(catReview).toEqual([...toReview, ...images.map((i) => i.id).filter((id) => !toReview.includes(id))])
+    const paged = [0, 7, 14, 21, 28].flatMap((offset) => project.images.page({ offset, limit: 7, categoryId: cat.id, order: 'review' }).items.map((i) => i.id))
+    expect(paged).toEqual(catReview)
+
     // Image 0 has a cat proposal and an accepted dog: seen from the dog, only the dog counts.
     const dogView = project.images.item(images[0]!.id, dog.id)
     expect(dogView).toMatchObject({ state: 'reviewed', minScore: null, counts: { proposed: 0, accepted: 1 } })
@@ -74,8 +81,9 @@ describe('image list pages', () => {
     project.close()
   })
 
-  it('lists a review queue of annotations by confidence, then by id, paged without repeats', () => {
-    const { project, cat } = populated()
+  it('lists a review queue of annotations by confidence (ties newest first, unscored last), paged without repeats', () => {
+    const { project, cat, images } = populated()
+    project.annotations.createMany([0, 1].map((i) => ({ imageId: images[i]!.id, categoryId: cat.id, mask: opaqueMask(images[i]!, 50 + i), status: 'proposed' as const, source: 'manual' as const })))
     const seen: { id: number; score: number | null }[] = []
     let after: { score: number | null; id: number } | undefined
     for (;;) {
@@ -84,8 +92,10 @@ describe('image list pages', () => {
       seen.push(...page.map((a) => ({ id: a.id, score: a.score })))
       after = { score: page[page.length - 1]!.score, id: page[page.length - 1]!.id }
     }
-    expect(seen).toEqual([...seen].sort((a, b) => b.score! - a.score! || a.id - b.id))
-    expect(new Set(seen.map((s) => s.id)).size).toBe(10)
+    const rank = (score: number | null): number => (score === null ? -Infinity : score)
+    expect(seen).toEqual([...seen].sort((a, b) => rank(b.score) - rank(a.score) || b.id - a.id))
+    expect(new Set(seen.map((s) => s.id)).size).toBe(12)
+    expect(seen.slice(-2).map((s) => s.score)).toEqual([null, null])
     project.close()
   })
 

@@ -16,6 +16,10 @@ const counterColumns = STATUSES.map((status) => `n_${status} INTEGER NOT NULL DE
 const STATE = `CASE WHEN ${TOTAL} = 0 THEN 'unlabeled' WHEN n_proposed > 0 THEN 'to-review'
   WHEN n_absent = ${TOTAL} THEN 'absent' ELSE 'reviewed' END`
 
+/** Counter values of a group of annotations (for set-wise recounts). */
+export const AGGREGATE_COUNTERS = `${STATUSES.map((s) => `sum(status = '${s}')`).join(', ')}, min(CASE WHEN status = 'proposed' THEN score END)`
+export const COUNTER_COLUMNS = `${COUNTERS.join(', ')}, min_score`
+
 /** Images without proposals sort after every score in review order. */
 export const REVIEW_KEY = 'coalesce(min_score, 1e308)'
 
@@ -38,7 +42,15 @@ CREATE TRIGGER ${table}_state_changed AFTER UPDATE OF ${COUNTERS.join(', ')} ON 
 END;
 CREATE TRIGGER ${table}_state_removed AFTER DELETE ON ${table} BEGIN
   ${change('OLD', '-1')}
+END;${
+    // Images always start unlabeled; counter rows inserted with counts come from bulk recounts.
+    table === 'images'
+      ? ''
+      : `
+CREATE TRIGGER ${table}_state_added AFTER INSERT ON ${table} BEGIN
+  ${change('NEW', '1')}
 END;`
+  }`
 }
 
 export const coreSchema = `
@@ -60,7 +72,6 @@ CREATE TABLE images (
   min_score REAL,
   state TEXT GENERATED ALWAYS AS (${STATE}) STORED
 ) STRICT;
-CREATE INDEX images_by_hash ON images(content_hash);
 CREATE INDEX images_by_state ON images(state, rel_path);
 CREATE INDEX images_by_review ON images(${REVIEW_KEY}, id);
 CREATE INDEX images_by_state_review ON images(state, ${REVIEW_KEY}, id);
@@ -97,7 +108,8 @@ CREATE TABLE annotations (
   CHECK (rle IS NOT NULL OR status = 'absent'),
   CHECK ((rle IS NULL) = (bbox_x IS NULL) AND (rle IS NULL) = (bbox_h IS NULL))
 ) STRICT;
-CREATE INDEX annotations_by_image ON annotations(image_id, category_id, status);
+-- Covers the counters' recounts and lowest-score lookups (score included).
+CREATE INDEX annotations_by_image ON annotations(image_id, category_id, status, score);
 -- The review queue: one category's proposals by confidence.
 CREATE INDEX annotations_by_review ON annotations(category_id, status, score);
 
@@ -128,6 +140,8 @@ CREATE TABLE annotation_counts (
   PRIMARY KEY (category_id, status)
 ) STRICT, WITHOUT ROWID;
 
+-- Bulk imports drop this trigger inside their transaction, insert, recount the touched images
+-- set-wise and re-create it before committing (AnnotationRepository.importMany).
 CREATE TRIGGER annotations_counted_on_insert AFTER INSERT ON annotations BEGIN
   UPDATE images SET ${bump('NEW', '+')},
     min_score = CASE WHEN NEW.status = 'proposed' AND NEW.score IS NOT NULL THEN min(coalesce(min_score, NEW.score), NEW.score) ELSE min_score END
