@@ -230,9 +230,10 @@ function recountFrom(db: SqliteDatabase, firstId: number): void {
   ).run()
   statement(
     db,
-    `INSERT INTO image_categories(image_id, category_id, ${COUNTER_COLUMNS})
-     SELECT image_id, category_id, ${AGGREGATE_COUNTERS} FROM annotations WHERE image_id IN (SELECT id FROM temp.touched_images)
-     GROUP BY image_id, category_id
+    `INSERT INTO image_categories(image_id, category_id, rel_path, ${COUNTER_COLUMNS})
+     SELECT a.image_id, a.category_id, (SELECT i.rel_path FROM images i WHERE i.id = a.image_id), ${AGGREGATE_COUNTERS}
+     FROM annotations a WHERE a.image_id IN (SELECT id FROM temp.touched_images)
+     GROUP BY a.image_id, a.category_id
      ON CONFLICT(image_id, category_id) DO UPDATE SET ${COUNTER_COLUMNS.split(', ').map((c) => `${c} = excluded.${c}`).join(', ')}`,
   ).run()
   statement(

@@ -230,11 +230,7 @@ export class ImageRepository {
     })()
   }
 
-  /**
-   * The ids of one page, in page order. Every branch reads an index in the requested order and
-   * stops after offset + limit entries, except the sparse category-and-state listing by name,
-   * which sorts its matches (cheaper than probing every image when few match).
-   */
+  /** The ids of one page, in page order: every branch reads an index in the requested order and stops after offset + limit entries. */
   private pageIds(query: ImagePageQuery, limit: number, offset: number): number[] {
     const ids = (sql: string, ...params: (string | number)[]): number[] =>
       (statement(this.db, sql).all(...params) as { id: number }[]).map((row) => row.id)
@@ -255,16 +251,7 @@ export class ImageRepository {
       return ids(`SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = ? ORDER BY ${REVIEW_KEY}, image_id LIMIT ? OFFSET ?`, categoryId, state, limit, offset)
     }
     if (state !== undefined) {
-      const dense = this.stateCounts(categoryId)[state] * 4 > this.count()
-      return dense
-        ? ids(`SELECT i.id FROM images i WHERE ${labeledIn('?')} ORDER BY i.rel_path LIMIT ? OFFSET ?`, categoryId, state, limit, offset)
-        : ids(
-            `SELECT i.id FROM image_categories c JOIN images i ON i.id = c.image_id WHERE c.category_id = ? AND c.state = ? ORDER BY i.rel_path LIMIT ? OFFSET ?`,
-            categoryId,
-            state,
-            limit,
-            offset,
-          )
+      return ids('SELECT image_id AS id FROM image_categories WHERE category_id = ? AND state = ? ORDER BY rel_path LIMIT ? OFFSET ?', categoryId, state, limit, offset)
     }
     if (!review) return ids('SELECT id FROM images ORDER BY rel_path LIMIT ? OFFSET ?', limit, offset)
     // Review order over every image: the category's images to review by score, then the rest by id.

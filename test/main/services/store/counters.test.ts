@@ -13,6 +13,7 @@ type Operation =
   | { kind: 'undo' }
   | { kind: 'redo' }
   | { kind: 'deleteImage'; image: number }
+  | { kind: 'rename'; image: number }
   | { kind: 'deleteCategory'; category: number }
 
 const status = fc.constantFrom(...ANNOTATION_STATUSES)
@@ -36,6 +37,7 @@ const operation: fc.Arbitrary<Operation> = fc.oneof(
   { weight: 2, arbitrary: fc.constant({ kind: 'undo' as const }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'redo' as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteImage' as const), image: fc.nat(5) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('rename' as const), image: fc.nat(5) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('deleteCategory' as const), category: fc.nat(2) }) },
 )
 
@@ -73,7 +75,9 @@ describe('trigger-maintained counters', () => {
             } else if (op.kind === 'delete' && picked !== undefined) project.annotations.remove([picked])
             else if (op.kind === 'undo') project.history.undo()
             else if (op.kind === 'redo') project.history.redo()
-            else if (op.kind === 'deleteImage' && project.images.get(images[op.image]!.id)) project.images.remove([images[op.image]!.id])
+            else if (op.kind === 'rename' && project.images.get(images[op.image]!.id)) {
+              project.images.setRelPaths([{ id: images[op.image]!.id, relPath: `renamed/${tag++}.jpg` }])
+            } else if (op.kind === 'deleteImage' && project.images.get(images[op.image]!.id)) project.images.remove([images[op.image]!.id])
             else if (op.kind === 'deleteCategory' && project.categories.get(categories[op.category]!.id)) project.categories.remove(categories[op.category]!.id)
             expect(maintainedTotals(project)).toEqual(recountedTotals(project))
           }

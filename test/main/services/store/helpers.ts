@@ -59,6 +59,7 @@ export function recountedTotals(project: Project): unknown {
     perImage,
     states: db.prepare(`SELECT category_id, state, count(*) AS n FROM (${RECOUNT}) WHERE state != 'unlabeled' GROUP BY 1, 2 ORDER BY 1, 2`).all(),
     byCategory: db.prepare('SELECT category_id, status, count(*) AS n FROM annotations GROUP BY category_id, status ORDER BY 1, 2').all(),
+    paths: db.prepare('SELECT c.image_id, c.category_id, i.rel_path FROM image_categories c JOIN images i ON i.id = c.image_id ORDER BY 1, 2').all(),
   }
 }
 
@@ -75,5 +76,6 @@ export function maintainedTotals(project: Project): unknown {
       .all(),
     states: db.prepare('SELECT category_id, state, n FROM image_state_counts WHERE n != 0 ORDER BY 1, 2').all(),
     byCategory: db.prepare('SELECT category_id, status, n FROM annotation_counts WHERE n != 0 ORDER BY 1, 2').all(),
+    paths: db.prepare('SELECT image_id, category_id, rel_path FROM image_categories ORDER BY 1, 2').all(),
   }
 }

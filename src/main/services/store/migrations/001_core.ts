@@ -119,9 +119,17 @@ CREATE TABLE image_categories (
   ${counterColumns},
   min_score REAL,
   state TEXT GENERATED ALWAYS AS (${STATE}) STORED,
+  -- A copy of images.rel_path (kept by images_path_copied), so one category's images in one
+  -- state are listed by name straight from an index.
+  rel_path TEXT NOT NULL,
   PRIMARY KEY (image_id, category_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX image_categories_by_state ON image_categories(category_id, state, ${REVIEW_KEY}, image_id);
+CREATE INDEX image_categories_by_name ON image_categories(category_id, state, rel_path);
+
+CREATE TRIGGER images_path_copied AFTER UPDATE OF rel_path ON images BEGIN
+  UPDATE image_categories SET rel_path = NEW.rel_path WHERE image_id = NEW.id;
+END;
 
 -- Rows per (category_id, state), category_id 0 meaning all categories; 'unlabeled' is not
 -- stored (it is the image count minus the others).
@@ -146,7 +154,8 @@ CREATE TRIGGER annotations_counted_on_insert AFTER INSERT ON annotations BEGIN
   UPDATE images SET ${bump('NEW', '+')},
     min_score = CASE WHEN NEW.status = 'proposed' AND NEW.score IS NOT NULL THEN min(coalesce(min_score, NEW.score), NEW.score) ELSE min_score END
     WHERE id = NEW.image_id;
-  INSERT INTO image_categories(image_id, category_id) VALUES (NEW.image_id, NEW.category_id) ON CONFLICT DO NOTHING;
+  INSERT INTO image_categories(image_id, category_id, rel_path) SELECT NEW.image_id, NEW.category_id, rel_path FROM images WHERE id = NEW.image_id
+    ON CONFLICT DO NOTHING;
   UPDATE image_categories SET ${bump('NEW', '+')},
     min_score = CASE WHEN NEW.status = 'proposed' AND NEW.score IS NOT NULL THEN min(coalesce(min_score, NEW.score), NEW.score) ELSE min_score END
     WHERE image_id = NEW.image_id AND category_id = NEW.category_id;
@@ -170,7 +179,8 @@ WHEN OLD.image_id != NEW.image_id OR OLD.category_id != NEW.category_id OR OLD.s
   UPDATE images SET ${bump('NEW', '+')} WHERE id = NEW.image_id;
   UPDATE images SET min_score = ${minScore('images.id')} WHERE id IN (OLD.image_id, NEW.image_id);
   UPDATE image_categories SET ${bump('OLD', '-')} WHERE image_id = OLD.image_id AND category_id = OLD.category_id;
-  INSERT INTO image_categories(image_id, category_id) VALUES (NEW.image_id, NEW.category_id) ON CONFLICT DO NOTHING;
+  INSERT INTO image_categories(image_id, category_id, rel_path) SELECT NEW.image_id, NEW.category_id, rel_path FROM images WHERE id = NEW.image_id
+    ON CONFLICT DO NOTHING;
   UPDATE image_categories SET ${bump('NEW', '+')} WHERE image_id = NEW.image_id AND category_id = NEW.category_id;
   UPDATE image_categories SET min_score = ${minScore('image_categories.image_id', 'image_categories.category_id')}
     WHERE (image_id = OLD.image_id AND category_id = OLD.category_id) OR (image_id = NEW.image_id AND category_id = NEW.category_id);
