@@ -3,7 +3,7 @@
  * names), for models installed without a manifest and to check a manifest against the files.
  * Families this runtime cannot drive are named in the error, so the user knows what they have.
  */
-import { type DecoderFlavour, type EncoderInputFlavour } from './manifest'
+import type { DecoderFlavour, EncoderInputFlavour } from './manifest'
 
 export interface TensorInfo {
   readonly name: string
