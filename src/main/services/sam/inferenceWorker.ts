@@ -20,6 +20,8 @@ ort.env.logLevel = 'fatal'
 
 const RESIDENT_EMBEDDINGS = 4
 let model: LoadedModel | null = null
+/** Why the last load failed, so later requests can say it (e.g. a reload after a respawn). */
+let loadFailure: string | null = null
 const resident = new ByteBudgetLru<string, Float32Array>(RESIDENT_EMBEDDINGS * 256 * 64 * 64 * 4, (embedding) => embedding.byteLength)
 const queue: Exclude<WorkerRequest, { type: 'cancel' }>[] = []
 let draining = false
@@ -38,7 +40,7 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 function requireModel(): LoadedModel {
-  if (!model) throw new Error('no model is loaded in the inference worker')
+  if (!model) throw new Error(`no model is loaded in the inference worker${loadFailure ? ` (loading failed: ${loadFailure})` : ''}`)
   return model
 }
 
@@ -48,7 +50,13 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Prom
       if (model) await releaseModel(model)
       model = null
       resident.clear()
-      model = await loadModelPair(request.config)
+      try {
+        model = await loadModelPair(request.config)
+      } catch (error) {
+        loadFailure = error instanceof Error ? error.message : String(error)
+        throw error
+      }
+      loadFailure = null
       return { value: model.info, transfer: [] }
     }
     case 'encode': {

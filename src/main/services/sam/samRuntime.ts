@@ -100,22 +100,27 @@ export class SamRuntime implements SamDecoderPort {
     return { spawnCount: this.worker.spawnCount, droppedReplies: this.worker.droppedReplies }
   }
 
-  /** The embedding of an image file, from the memory cache, the disk cache or the encoder. */
-  encodeFile(file: string, options: { readonly imageKey?: string; readonly signal?: AbortSignal } = {}): Promise<EncodeOutcome> {
-    const run = async (): Promise<EncodeOutcome> => {
-      const hashStart = performance.now()
-      const imageKey = options.imageKey ?? (await fileSha256(file))
-      const hashMs = performance.now() - hashStart
-      const key = `${this.model.id}\0${imageKey}`
-      const cached = this.memory.get(key)
-      if (cached) return { embedding: cached, source: 'memory', timings: { ...ZERO_TIMINGS, hashMs } }
-      const pending = this.inFlight.get(key)
-      if (pending) return pending
-      const work = this.computeOrRead(file, imageKey, hashMs, options.signal).finally(() => this.inFlight.delete(key))
-      this.inFlight.set(key, work)
-      return work
-    }
-    return run()
+  /** Memory-cache, in-flight and worker-residency key of an image's embedding. */
+  private cacheKey(imageKey: string): string {
+    return `${this.model.id}\0${imageKey}`
+  }
+
+  /**
+   * The embedding of an image file, from the memory cache, the disk cache or the encoder. The
+   * image key defaults to the SHA-256 of the file; concurrent calls for one image share one run.
+   */
+  async encodeFile(file: string, options: { readonly imageKey?: string; readonly signal?: AbortSignal } = {}): Promise<EncodeOutcome> {
+    const hashStart = performance.now()
+    const imageKey = options.imageKey ?? (await fileSha256(file))
+    const hashMs = performance.now() - hashStart
+    const key = this.cacheKey(imageKey)
+    const cached = this.memory.get(key)
+    if (cached) return { embedding: cached, source: 'memory', timings: { ...ZERO_TIMINGS, hashMs } }
+    const pending = this.inFlight.get(key)
+    if (pending) return pending
+    const work = this.computeOrRead(file, imageKey, hashMs, options.signal).finally(() => this.inFlight.delete(key))
+    this.inFlight.set(key, work)
+    return work
   }
 
   private async computeOrRead(file: string, imageKey: string, hashMs: number, signal?: AbortSignal): Promise<EncodeOutcome> {
@@ -124,7 +129,7 @@ export class SamRuntime implements SamDecoderPort {
     if (this.disk) {
       const read = await this.disk.read(this.model.id, imageKey)
       if (read.status === 'hit') {
-        this.memory.set(`${this.model.id}\0${imageKey}`, read.embedding)
+        this.memory.set(this.cacheKey(imageKey), read.embedding)
         return { embedding: read.embedding, source: 'disk', timings: { ...ZERO_TIMINGS, hashMs, cacheReadMs: performance.now() - readStart } }
       }
       if (read.status === 'invalid') cacheProblem = `embedding cache file for ${file} was unusable (${read.reason}); recomputed`
@@ -147,7 +152,7 @@ export class SamRuntime implements SamDecoderPort {
     if (resized.width !== geometry.resizedWidth || resized.height !== geometry.resizedHeight || Math.max(resized.width, resized.height) > SAM_CANVAS) {
       throw new Error(`encodeResized: image is ${resized.width}x${resized.height}, geometry says ${geometry.resizedWidth}x${geometry.resizedHeight}`)
     }
-    const key = `${this.model.id}\0${imageKey}`
+    const key = this.cacheKey(imageKey)
     // The worker takes the pixels by transfer; hand it a copy when the caller's buffer is shared.
     const rgb = resized.rgb.byteOffset === 0 && resized.rgb.byteLength === resized.rgb.buffer.byteLength ? resized.rgb : resized.rgb.slice()
     const reply = await this.worker.encode({ rgb, width: resized.width, height: resized.height, keepAs: key }, options)
@@ -173,7 +178,7 @@ export class SamRuntime implements SamDecoderPort {
     const outputSize = request.outputSize ?? maskOutputSize(originalWidth, originalHeight, this.options.maxMaskPixels ?? SAM_CANVAS * SAM_CANVAS)
     const reply = await this.worker.decode(
       {
-        embeddingKey: `${embedding.modelId}\0${embedding.imageKey}`,
+        embeddingKey: this.cacheKey(embedding.imageKey),
         geometry: embedding.geometry,
         points: request.points,
         box: request.box ?? null,

@@ -87,6 +87,19 @@ describe('SamRuntime with the toy model', () => {
     expect(negativeMask[240 * 640 + 170]).toBe(1)
   })
 
+  it('gives part and whole as different multimask outputs for an object whose parts differ in colour', async () => {
+    const body: Disc = { cx: 300, cy: 240, r: 90, colour: [200, 40, 40] }
+    const head: Disc = { cx: 420, cy: 240, r: 60, colour: [200, 90, 40] } // colour distance 50 from the body
+    const embedding = await encodeScene('two-part', 640, 480, [body, head])
+    const result = await runtime.decode({ embedding, points: [{ x: 280, y: 240, label: 1 }] })
+    const bodyMask = discMask(640, 480, body)
+    const headOnly = discMask(640, 480, head).map((value, i) => (bodyMask[i] ? 0 : value))
+    const whole = bodyMask.map((value, i) => value | headOnly[i]!)
+    expect(iou(mask(result, 1), bodyMask)).toBeGreaterThanOrEqual(0.85) // the part
+    expect(iou(mask(result, 3), whole)).toBeGreaterThanOrEqual(0.85) // the whole
+    expect(area(mask(result, 3))).toBeGreaterThan(area(mask(result, 1)) * 1.2)
+  })
+
   it('accepts mask_input for refinement: the previous low-res logits act as a prior', async () => {
     const disc: Disc = { cx: 320, cy: 240, r: 100, colour: RED }
     const embedding = await encodeScene('refine', 640, 480, [disc])

@@ -119,7 +119,7 @@ describe('InferenceWorkerClient', () => {
   it('reports a model error as a rejected request, not a crash', async () => {
     const worker = client()
     await expect(worker.load({ ...config, model: { ...config.model, decoderFile: `${TOY}/nope.onnx` } })).rejects.toThrow(/decoder .*nope\.onnx: model file not found/)
-    await expect(worker.encode(image(10, 10))).rejects.toThrow(/no model is loaded/)
+    await expect(worker.encode(image(10, 10))).rejects.toThrow(/no model is loaded in the inference worker \(loading failed: decoder .*nope\.onnx: model file not found/)
     expect(worker.spawnCount).toBe(1)
   })
 })
