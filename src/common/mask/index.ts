@@ -1,0 +1,7 @@
+// The mask and COCO core: pure, no IO. See ARCHITECTURE.md ("Masks and COCO RLE").
+export * from './errors'
+export * from './mask'
+export * from './rle'
+export * from './rleString'
+export * from './rleOps'
+export * from './polygon'
