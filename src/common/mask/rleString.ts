@@ -32,7 +32,9 @@ export function decompressRle(rle: CompressedCocoRle, field = 'RLE'): CocoRle {
 
 /** The compressed string for a counts array (counts must be below 2^31, as validated RLE guarantees). */
 export function countsToString(counts: Uint32Array): string {
-  const codes = new Uint8Array(counts.length * MAX_GROUPS)
+  // Characters go through a small reused buffer, flushed in chunks, never one as large as the output.
+  const codes = new Uint8Array(CHUNK + MAX_GROUPS)
+  const parts: string[] = []
   let length = 0
   for (let i = 0; i < counts.length; i++) {
     // Counts below 2^31 keep the value and its delta inside int32, where & and >> match C's long.
@@ -45,17 +47,21 @@ export function countsToString(counts: Uint32Array): string {
       codes[length++] = group + FIRST_CHAR
       if (!more) break
     }
+    if (length >= CHUNK) {
+      parts.push(String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]))
+      length = 0
+    }
   }
-  let text = ''
-  for (let start = 0; start < length; start += CHUNK) {
-    text += String.fromCharCode(...codes.subarray(start, Math.min(length, start + CHUNK)))
-  }
-  return text
+  parts.push(String.fromCharCode.apply(null, codes.subarray(0, length) as unknown as number[]))
+  return parts.length === 1 ? parts[0]! : parts.join('')
 }
 
 /** Parses the compressed string into counts; rejects bad characters, truncated values and negative counts. */
 export function countsFromString(text: string, field = 'RLE'): Uint32Array {
-  const counts = new Uint32Array(text.length)
+  // Each value ends at the first character without the 0x20 flag: count them to size the output.
+  let values = 0
+  for (let p = 0; p < text.length; p++) if (((text.charCodeAt(p) - FIRST_CHAR) & 0x20) === 0) values++
+  const counts = new Uint32Array(values)
   let m = 0
   let p = 0
   while (p < text.length) {
@@ -90,5 +96,5 @@ export function countsFromString(text: string, field = 'RLE'): Uint32Array {
     }
     counts[m++] = value
   }
-  return counts.slice(0, m)
+  return counts
 }
