@@ -1,6 +1,8 @@
-// The mask and COCO core: pure, no IO. See ARCHITECTURE.md ("Masks and COCO RLE").
+// The mask and COCO core: pure, no IO. See ARCHITECTURE.md ("Masks and COCO").
 export * from './errors'
 export * from './mask'
+export * from './maskOps'
+export * from './paint'
 export * from './rle'
 export * from './rleEncode'
 export * from './rleDecode'

@@ -25,8 +25,8 @@ export function rasterizePolygon(polygon: ArrayLike<number>, height: number, wid
 }
 
 /** Rasterizes and unions an annotation's polygons, as pycocotools' annToRLE does for polygon segmentations. */
-export function rasterizePolygons(polygons: readonly ArrayLike<number>[], height: number, width: number, field = 'polygons'): CocoRle {
-  if (polygons.length === 0) throw new MaskFormatError(`${field} is empty; at least one polygon is needed`)
+export function rasterizePolygons(polygons: readonly ArrayLike<number>[], height: number, width: number, field = 'polygon'): CocoRle {
+  if (polygons.length === 0) throw new MaskFormatError(`${field} list is empty; at least one polygon is needed`)
   return mergeRles(polygons.map((polygon, i) => rasterizePolygon(polygon, height, width, `${field} ${i}`)))
 }
 

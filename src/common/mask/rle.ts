@@ -24,26 +24,22 @@ export type CocoBbox = [x: number, y: number, width: number, height: number]
 /** Builds a validated CocoRle from a size and counts (copied into a Uint32Array); throws MaskFormatError. */
 export function cocoRle(height: number, width: number, counts: ArrayLike<number>, field = 'RLE'): CocoRle {
   checkedSize(width, height, field)
-  const out = new Uint32Array(counts.length)
   let sum = 0
   for (let i = 0; i < counts.length; i++) {
     const c = counts[i]
-    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) {
+    if (typeof c !== 'number' || !Number.isInteger(c) || c < 0 || c > 0xffffffff) {
       throw new MaskFormatError(`${field} counts[${i}] must be a non-negative integer, got ${String(c)}`)
     }
     sum += c
-    if (sum > width * height) break
-    out[i] = c
   }
   assertCountsSum(sum, height, width, field)
-  return { size: [height, width], counts: out }
+  return { size: [height, width], counts: Uint32Array.from(counts) }
 }
 
 /** Throws unless counts summing to `sum` fill a [height, width] image exactly. */
 export function assertCountsSum(sum: number, height: number, width: number, field = 'RLE'): void {
   if (sum !== height * width) {
-    const total = sum > height * width ? `more than ${height * width}` : String(sum)
-    throw new MaskFormatError(`${field} counts sum to ${total} but size [${height},${width}] needs ${height * width}`)
+    throw new MaskFormatError(`${field} counts sum to ${sum} but size [${height},${width}] needs ${height * width}`)
   }
 }
 

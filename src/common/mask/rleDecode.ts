@@ -24,6 +24,9 @@ export function decodeRleInto(rle: CocoRle, target: Uint8Array): void {
   const total = width * height
   if (target.length !== total) throw new MaskFormatError(`decode target has ${target.length} bytes but size [${height},${width}] needs ${total}`)
   const { counts } = rle
+  let sum = 0
+  for (let i = 0; i < counts.length; i++) sum += counts[i]!
+  assertCountsSum(sum, height, width)
   // Pass 1: the value at the top of each column, and how many flips each row has.
   const topRow = new Uint8Array(width)
   const rowStart = new Int32Array(height + 1)
@@ -32,14 +35,12 @@ export function decodeRleInto(rle: CocoRle, target: Uint8Array): void {
   let nextColumn = 0
   for (let i = 0; i < counts.length; i++) {
     const end = position + counts[i]!
-    if (end > total) assertCountsSum(end, height, width)
     if (value === 1) for (let top = nextColumn * height; top < end; top += height) topRow[nextColumn++] = 1
     else nextColumn = Math.max(nextColumn, Math.ceil(end / height))
     position = end
     value ^= 1
     if (i < counts.length - 1 && position < total) rowStart[(position % height) + 1]!++
   }
-  assertCountsSum(position, height, width)
   // Flips at y = 0 are column tops, already in topRow.
   rowStart[1] = 0
   for (let y = 1; y <= height; y++) rowStart[y]! += rowStart[y - 1]!

@@ -44,3 +44,12 @@ export function maskOf(rows: string[]): BinaryMask {
   })
   return maskFromData(width, height, data)
 }
+
+/** Asserts two numeric arrays are equal (much faster than toEqual on large typed arrays); reports the first difference. */
+export function expectSameValues(actual: ArrayLike<number>, expected: ArrayLike<number>): void {
+  let first = actual.length === expected.length ? -1 : Math.min(actual.length, expected.length)
+  for (let i = 0; first < 0 && i < actual.length; i++) if (actual[i] !== expected[i]) first = i
+  if (first >= 0) {
+    throw new Error(`arrays differ at index ${first}: ${actual[first]} vs ${expected[first]} (lengths ${actual.length}, ${expected.length})`)
+  }
+}
