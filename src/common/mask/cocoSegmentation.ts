@@ -34,10 +34,7 @@ export function parseCocoRle(value: unknown, field = 'segmentation'): CocoRle {
   return cocoRle(height as number, width as number, counts as number[], field)
 }
 
-/**
- * A COCO annotation's segmentation (polygon list or RLE object) as RLE for an image of
- * height x width, as pycocotools' annToRLE; an RLE whose size differs from the image is an error.
- */
+/** A segmentation (polygon list or RLE object) as RLE, like pycocotools' annToRLE; an RLE sized unlike the image is an error. */
 export function segmentationToRle(segmentation: unknown, height: number, width: number, field = 'segmentation'): CocoRle {
   if (Array.isArray(segmentation)) return rasterizePolygons(parsePolygons(segmentation, field), height, width, field)
   const rle = parseCocoRle(segmentation, field)

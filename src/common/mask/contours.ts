@@ -19,6 +19,7 @@ const NORTH = 3
 const STEP_X = [1, 0, -1, 0] as const
 const STEP_Y = [0, 1, 0, -1] as const
 
+/** One traced boundary loop. */
 export interface Contour {
   /** Corner vertices in walk order, as x, y pairs (pixel-edge coordinates). */
   readonly corners: Int32Array
@@ -31,8 +32,13 @@ export interface Contour {
 /** Bit flags stored per vertex while tracing. */
 export const EAST_EDGE_TRACED = 1
 
-/** All contours of a mask (outer boundaries and holes), found in row-major order of their first top edge. */
-export function traceContours(mask: BinaryMask): { contours: Contour[]; vertexFlags: Uint8Array } {
+/** All contours of a mask (outer boundaries and holes), in row-major order of their first top edge. */
+export function traceContours(mask: BinaryMask): Contour[] {
+  return traceContoursWithFlags(mask).contours
+}
+
+/** traceContours plus the per-vertex flags (EAST_EDGE_TRACED marks the start of every top edge). */
+export function traceContoursWithFlags(mask: BinaryMask): { contours: Contour[]; vertexFlags: Uint8Array } {
   const { width, height, data } = mask
   const stride = width + 1
   const flags = new Uint8Array(stride * (height + 1))

@@ -4,6 +4,7 @@
  */
 import { MaskFormatError, checkedSize, describe } from './errors'
 
+/** A binary mask, row-major, one byte (0 or 1) per pixel. */
 export interface BinaryMask {
   readonly width: number
   readonly height: number

@@ -11,13 +11,14 @@
  * re-rasterize to exactly the input mask; with a tolerance the IoU of the round trip is reported.
  */
 import { MaskFormatError } from './errors'
-import { EAST_EDGE_TRACED, traceContours, type Contour } from './contours'
+import { EAST_EDGE_TRACED, traceContoursWithFlags, type Contour } from './contours'
 import type { BinaryMask } from './mask'
 import { rasterizePolygons } from './polygon'
 import { simplifyClosed } from './polygonSimplify'
 import { encodeRle } from './rleEncode'
 import { rleOverlap } from './rleOps'
 
+/** Options for maskToPolygons. */
 export interface MaskToPolygonsOptions {
   /** Douglas-Peucker tolerance in pixels; 0 (default) keeps every corner and is lossless. */
   readonly tolerance?: number
@@ -27,6 +28,7 @@ export interface MaskToPolygonsOptions {
   readonly measureIou?: boolean
 }
 
+/** maskToPolygons' result. */
 export interface MaskPolygons {
   /** COCO polygons [x1, y1, x2, y2, ...], one per part, each with at least 3 points. */
   readonly polygons: number[][]
@@ -53,7 +55,7 @@ interface Outline {
 export function maskToPolygons(mask: BinaryMask, options: MaskToPolygonsOptions = {}): MaskPolygons {
   const tolerance = options.tolerance ?? 0
   if (!Number.isFinite(tolerance) || tolerance < 0) throw new MaskFormatError(`polygon tolerance must be a finite number >= 0, got ${tolerance}`)
-  const { contours, vertexFlags } = traceContours(mask)
+  const { contours, vertexFlags } = traceContoursWithFlags(mask)
   const bridgeHoles = (options.holes ?? 'bridge') === 'bridge'
   const used = contours.filter((c) => bridgeHoles || !c.isHole)
   const outlines = used.map(outlineOf)

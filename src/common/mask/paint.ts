@@ -6,6 +6,7 @@
 import { MaskFormatError } from './errors'
 import type { BinaryMask } from './mask'
 
+/** A stroke point in image pixel coordinates. */
 export interface StrokePoint {
   readonly x: number
   readonly y: number

@@ -1,10 +1,6 @@
 /** Douglas-Peucker simplification of closed outlines, with vertices that must survive. */
 
-/**
- * Which vertices of a closed outline to keep so that no dropped vertex lies farther than
- * `tolerance` from the simplified outline. `fixed` vertices are always kept (they anchor hole
- * bridges). Returns all-true when tolerance <= 0 or when fewer than 3 vertices would remain.
- */
+/** Vertices of a closed outline to keep (Douglas-Peucker within `tolerance`, `fixed` always; all if < 3 would remain). */
 export function simplifyClosed(xs: readonly number[], ys: readonly number[], fixed: readonly boolean[], tolerance: number): boolean[] {
   const n = xs.length
   const keep = new Array<boolean>(n).fill(tolerance <= 0 || n <= 3)

@@ -61,12 +61,10 @@ export function rleArea(rle: CocoRle): number {
   return area
 }
 
-/**
- * Bounding box exactly as pycocotools' `toBbox` computes it from the runs (uint32 arithmetic
- * included). For canonical RLE (no empty foreground runs) it is the tight box of the foreground;
- * an empty mask gives [0, 0, 0, 0].
- */
+/** COCO box [x, y, w, h] exactly as pycocotools' `toBbox` computes it from the runs ([0, 0, 0, 0] when empty). */
 export function rleBbox(rle: CocoRle): CocoBbox {
+  // uint32 arithmetic as in maskApi.c: for canonical RLE this is the tight box of the foreground;
+  // an empty foreground run in non-canonical input still contributes its neighbouring pixels.
   const [height, width] = rle.size
   const { counts } = rle
   const runs = counts.length - (counts.length % 2)

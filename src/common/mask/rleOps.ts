@@ -5,6 +5,7 @@
 import { MaskFormatError } from './errors'
 import { rleArea, rleBbox, type CocoBbox, type CocoRle } from './rle'
 
+/** How mergeRles combines masks. */
 export type MergeMode = 'union' | 'intersection'
 
 /** Union or intersection of same-size RLEs (pycocotools `merge`; a single RLE comes back unchanged). */
@@ -95,10 +96,7 @@ export function rleOverlap(a: CocoRle, b: CocoRle): { intersection: number; unio
   return { intersection, union }
 }
 
-/**
- * IoU of a detection against a ground truth, as pycocotools `iou(dt, gt, iscrowd)`: 0 unless the
- * boxes overlap; for a crowd ground truth the denominator is the detection's own area.
- */
+/** IoU as pycocotools `iou(dt, gt, iscrowd)`: 0 unless the boxes overlap; a crowd ground truth divides by the detection's area. */
 export function rleIou(detection: CocoRle, groundTruth: CocoRle, crowd = false): number {
   assertSameRleSize(detection, groundTruth, 'iou')
   if (!boxesOverlap(rleBbox(detection), rleBbox(groundTruth))) return 0

@@ -97,7 +97,11 @@ describe('maskToPolygons', () => {
     const result = maskToPolygons(diagonal)
     expect(result.parts).toBe(1)
     expectSameValues(rasterize(result.polygons, diagonal).data, diagonal.data)
-    expect(traceContours(maskOf(['10', '01'])).contours).toHaveLength(1)
+    expect(traceContours(maskOf(['10', '01']))).toHaveLength(1)
+    expect(traceContours(maskOf(['111', '101', '111'])).map((c) => [c.isHole, c.area])).toEqual([
+      [false, 9],
+      [true, 1],
+    ])
     expect(maskToPolygons(maskOf(['101', '000', '101'])).parts).toBe(4)
   })
 })
