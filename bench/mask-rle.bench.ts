@@ -9,7 +9,8 @@
  * Target: encode alone at least 1 GB/s on blob masks.
  */
 import { compressRle, decodeRle, decodeRleInto, decompressRle, encodeRle, type BinaryMask, type CompressedCocoRle } from '../src/common/mask'
-import { round, timeCalls, type Benchmark, type Row } from './lib/harness'
+import os from 'node:os'
+import { round, timeCalls, type Benchmark, type Distribution, type Row } from './lib/harness'
 
 const ENCODE_TARGET_MB_S = 1000
 
@@ -121,7 +122,8 @@ const benchmark: Benchmark = {
       { name: '4000x3000 stripes', mask: stripeMask(4000, 3000), iterations: 3 },
     ]
     const rows: Row[] = []
-    const figures: Record<string, unknown> = { encodeTargetMBs: ENCODE_TARGET_MB_S }
+    // Other processes share the two cores; the load average says how much the figures can trust.
+    const figures: Record<string, unknown> = { encodeTargetMBs: ENCODE_TARGET_MB_S, loadAverageAtStart: os.loadavg().map((v) => round(v, 2)) }
     for (const { name, mask, iterations } of cases) {
       const megabytes = (mask.width * mask.height) / 1e6
       const mbs = (ms: number): number => round(megabytes / (ms / 1000), 1)
@@ -141,23 +143,24 @@ const benchmark: Benchmark = {
       // What first-touching fresh memory costs here (page faults), for the outputs each side allocates.
       const freshMask = await timeCalls(() => new Uint8Array(mask.width * mask.height).fill(1), { iterations })
       const freshCounts = await timeCalls(() => new Uint32Array(encodeRle(mask).counts.length).fill(1), { iterations })
-      const row = (operation: string, ms: number, baselineMs: number): Row => ({
+      const row = (operation: string, ms: Distribution, baseline: Distribution | null): Row => ({
         mask: name,
         operation,
-        p50_ms: round(ms),
-        MB_s: mbs(ms),
-        ratio_vs_baseline: round(baselineMs / ms, 1),
+        p50_ms: round(ms.p50),
+        MB_s: mbs(ms.p50),
+        best_MB_s: mbs(ms.min),
+        ratio_vs_baseline: baseline ? round(baseline.p50 / ms.p50, 1) : '',
       })
       rows.push(
-        row('encode only', encodeOnly.p50, encodeBaseline.p50),
-        row('encode + compress', encode.p50, encodeBaseline.p50),
-        row('baseline encode + compress', encodeBaseline.p50, encodeBaseline.p50),
-        row('decompress + decode into reused buffer', decodeReused.p50, decodeBaselineReused.p50),
-        row('baseline, reused buffer', decodeBaselineReused.p50, decodeBaselineReused.p50),
-        row('decompress + decode, new mask', decodeFresh.p50, decodeBaselineFresh.p50),
-        row('baseline, new mask', decodeBaselineFresh.p50, decodeBaselineFresh.p50),
-        { mask: name, operation: 'floor: fill a new mask-sized buffer', p50_ms: round(freshMask.p50), MB_s: mbs(freshMask.p50), ratio_vs_baseline: '' },
-        { mask: name, operation: 'floor: fill a new counts-sized buffer', p50_ms: round(freshCounts.p50), MB_s: '', ratio_vs_baseline: '' },
+        row('encode only', encodeOnly, encodeBaseline),
+        row('encode + compress', encode, encodeBaseline),
+        row('baseline encode + compress', encodeBaseline, encodeBaseline),
+        row('decompress + decode into reused buffer', decodeReused, decodeBaselineReused),
+        row('baseline, reused buffer', decodeBaselineReused, decodeBaselineReused),
+        row('decompress + decode, new mask', decodeFresh, decodeBaselineFresh),
+        row('baseline, new mask', decodeBaselineFresh, decodeBaselineFresh),
+        row('floor: fill a new mask-sized buffer', freshMask, null),
+        { ...row('floor: fill a new counts-sized buffer', freshCounts, null), MB_s: '', best_MB_s: '' },
       )
       figures[name] = {
         runs: encodeRle(mask).counts.length,
@@ -169,7 +172,8 @@ const benchmark: Benchmark = {
         baselineEncodeMBs: mbs(encodeBaseline.p50),
         baselineDecodeReusedMBs: mbs(decodeBaselineReused.p50),
         baselineDecodeFreshMBs: mbs(decodeBaselineFresh.p50),
-        encodeTargetMet: mbs(encodeOnly.p50) >= ENCODE_TARGET_MB_S,
+        encodeBestMBs: mbs(encodeOnly.min),
+        encodeTargetMetAtP50: mbs(encodeOnly.p50) >= ENCODE_TARGET_MB_S,
         encodeMs: encodeOnly,
         encodeCompressMs: encode,
         decodeReusedMs: decodeReused,
@@ -178,6 +182,7 @@ const benchmark: Benchmark = {
         freshCountsBufferMs: freshCounts,
       }
     }
+    figures.loadAverageAtEnd = os.loadavg().map((v) => round(v, 2))
     return { rows, figures }
   },
 }
