@@ -1,17 +1,24 @@
-/** Throw-away folders for tests, removed after each test. */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach } from 'vitest'
+import { afterAll, afterEach } from 'vitest'
 
-const made: string[] = []
+/** A fresh temporary folder for this test file, removed after its tests. */
+export function useTempDir(prefix = 'persam-test-'): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
 
+const perTest: string[] = []
+
+/** A fresh temporary folder for the current test, removed after it. */
 export function tempDir(prefix = 'persam-test-'): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), prefix))
-  made.push(dir)
+  perTest.push(dir)
   return dir
 }
 
 afterEach(() => {
-  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true })
+  for (const dir of perTest.splice(0)) rmSync(dir, { recursive: true, force: true })
 })
