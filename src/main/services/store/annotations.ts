@@ -19,6 +19,8 @@ import {
 } from './types'
 
 const INSERT_COLUMNS = ANNOTATION_COLUMNS.filter((column) => column !== 'id')
+/** Columns an importSelect query yields, in this order. */
+export const ANNOTATION_INSERT_COLUMNS: readonly string[] = INSERT_COLUMNS
 const INSERT_SQL = `INSERT INTO annotations(${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')}) RETURNING *`
 const RLE_CHARACTERS = /^[0-o]+$/
 
@@ -140,20 +142,35 @@ export class AnnotationRepository {
   importMany(drafts: Iterable<AnnotationDraft>): number {
     const insert = statement(this.db, INSERT_SQL.replace(' RETURNING *', ''))
     const now = this.now()
-    let count = 0
-    this.db.transaction(() => {
-      const sequence = statement(this.db, "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'").get() as { seq: number } | undefined
-      const firstId = (sequence?.seq ?? 0) + 1
-      const trigger = statement(this.db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_counted_on_insert'").get() as { sql: string }
-      this.db.exec('DROP TRIGGER annotations_counted_on_insert')
+    return this.bulk(() => {
+      let count = 0
       for (const draft of drafts) {
         insert.run(this.rowValues(draft, null, now))
         count++
       }
+      return count
+    })
+  }
+
+  /**
+   * importMany for rows already in SQL (an import's staging table): `select` must produce the
+   * columns of ANNOTATION_INSERT_COLUMNS, in order. Same transaction and counting as importMany.
+   */
+  importSelect(select: string, ...params: unknown[]): number {
+    return this.bulk(() => statement(this.db, `INSERT INTO annotations(${ANNOTATION_INSERT_COLUMNS.join(', ')}) ${select}`).run(...params).changes)
+  }
+
+  private bulk(insertRows: () => number): number {
+    return this.db.transaction(() => {
+      const sequence = statement(this.db, "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'").get() as { seq: number } | undefined
+      const firstId = (sequence?.seq ?? 0) + 1
+      const trigger = statement(this.db, "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'annotations_counted_on_insert'").get() as { sql: string }
+      this.db.exec('DROP TRIGGER annotations_counted_on_insert')
+      const count = insertRows()
       this.db.exec(trigger.sql)
       if (count > 0) recountFrom(this.db, firstId)
+      return count
     })()
-    return count
   }
 
   private insertLogged(draft: AnnotationDraft, jobId: number | null): Annotation {

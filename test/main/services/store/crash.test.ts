@@ -1,6 +1,6 @@
 /**
  * Crash safety: 20 times, a child process works on a project (a stream of annotation edits, a
- * propagation job, or bulk imports of 20,000 annotations per transaction) and is killed with
+ * propagation job, bulk inserts of 20,000 annotations, or COCO imports of 60,000) and is killed with
  * SIGKILL at a random moment. Reopening must show an intact file, every write whose call had
  * returned, nothing half-done, and a job that resumes where it stopped.
  */
@@ -11,11 +11,11 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Project } from '../../../../src/main/services/store/index'
 import { maintainedTotals, recountedTotals, tempDir } from './helpers'
-import { BULK_BATCH, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, expectedAfter, maskFor, random } from './crash/workload'
+import { BULK_BATCH, COCO_PER_IMAGE, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, expectedAfter, maskFor, random, writeCocoFile } from './crash/workload'
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'child.ts')
 const ITERATIONS = 20
-const MODES = ['writes', 'job', 'bulk'] as const
+const MODES = ['writes', 'job', 'bulk', 'coco'] as const
 
 function freshProject(): string {
   const dir = path.join(tempDir('persam-crash-'), 'project')
@@ -109,6 +109,19 @@ function finishJob(dir: string): void {
   project.close()
 }
 
+function checkCoco(dir: string, acks: string[]): void {
+  const project = reopenSound(dir)
+  const perFile = project.db.prepare("SELECT json_extract(method, '$.coco.file') AS file, count(*) AS n FROM annotations GROUP BY 1").all() as { file: string; n: number }[]
+  const counts = new Map(perFile.map((row) => [row.file, row.n]))
+  // An import is all or nothing: each file is absent or present in full (the second round of a
+  // file is all duplicates and adds nothing).
+  for (const n of counts.values()) expect(n).toBe(IMAGE_COUNT * COCO_PER_IMAGE)
+  for (const name of new Set(acks)) expect(counts.get(name)).toBe(IMAGE_COUNT * COCO_PER_IMAGE)
+  const imported = acks.length === 0 ? 0 : new Set(acks).size
+  expect(counts.size - imported).toBeLessThanOrEqual(1)
+  project.close()
+}
+
 function checkBulk(dir: string, acks: string[]): void {
   const project = reopenSound(dir)
   const batches = project.db.prepare("SELECT json_extract(method, '$.batch') AS batch, count(*) AS n FROM annotations GROUP BY 1 ORDER BY 1").all() as { batch: number; n: number }[]
@@ -129,6 +142,10 @@ describe('crash safety under SIGKILL', () => {
       if (mode === 'writes') {
         const { acks } = await runAndKill(mode, dir, seed, 100 + Math.floor(delay() * 900))
         checkWrites(dir, seed, acks)
+      } else if (mode === 'coco') {
+        for (const round of [0, 1] as const) writeCocoFile(path.join(path.dirname(dir), `coco-${round}.json`), seed * 10 + round, round)
+        const { acks } = await runAndKill(mode, dir, seed, 300 + Math.floor(delay() * 6000))
+        checkCoco(dir, acks)
       } else if (mode === 'bulk') {
         const { acks } = await runAndKill(mode, dir, seed, 200 + Math.floor(delay() * 2500))
         checkBulk(dir, acks)

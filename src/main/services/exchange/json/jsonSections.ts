@@ -207,7 +207,7 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
             } else if (byte === QUOTE) inString = true
             else if (byte === 0x7b || byte === 0x5b) {
               if (++depth > MAX_JSON_DEPTH) {
-                if (collect) diagnoseJson(gather(chunk, i + 1), where(), valueOffset)
+                diagnoseJson(collect ? gather(chunk, i + 1) : await reread(offset + i + 1), where(), valueOffset)
                 fail(`nested deeper than ${MAX_JSON_DEPTH} levels`)
               }
             } else if (byte === 0x7d || byte === 0x5d) {
@@ -240,8 +240,7 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
       options.onBytes?.(offset, total)
     }
     if (mode !== Mode.End) {
-      const tail = collect && (mode === Mode.Element || mode === Mode.Member) ? Buffer.concat(pieces) : null
-      if (tail) diagnoseJson(tail, where(), valueOffset)
+      if (mode === Mode.Element || mode === Mode.Member) diagnoseJson(collect ? Buffer.concat(pieces) : await reread(offset), where(), valueOffset)
       fail(mode === Mode.Start ? 'the file is empty' : 'the file ends before the JSON is complete (truncated?)')
     }
   } finally {
@@ -254,6 +253,14 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
     escaped = false
     scalar = !(byte === 0x7b || byte === 0x5b || byte === QUOTE)
     depth = byte === 0x7b || byte === 0x5b ? 1 : 0
+  }
+
+  /** The bytes of the current value up to `end`, read again from the file (for diagnosing a value this pass did not keep). */
+  async function reread(end: number): Promise<Buffer> {
+    const length = Math.min(end - valueOffset, maxElement)
+    const bytes = Buffer.alloc(length)
+    await handle.read(bytes, 0, length, valueOffset)
+    return bytes
   }
 
   function gather(chunk: Buffer, end: number): Buffer {

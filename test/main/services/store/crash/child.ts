@@ -5,6 +5,8 @@
  *   node --import tsx child.ts <writes|job|bulk> <projectDir> <ackFile> <seed>
  */
 import { appendFileSync } from 'node:fs'
+import path from 'node:path'
+import { importCoco } from '../../../../../src/main/services/exchange/coco/cocoImport'
 import { Project } from '../../../../../src/main/services/store/index'
 import { BULK_BATCH, JOB_PROPOSALS_PER_IMAGE, WriteModel, maskFor, random, runWriteOp } from './workload'
 
@@ -36,6 +38,13 @@ if (mode === 'writes') {
     ack(String(image.id))
   }
   ack('complete')
+} else if (mode === 'coco') {
+  // Two prepared files, imported alternately, each in one transaction.
+  for (let round = 0; ; round++) {
+    const name = `coco-${round % 2}.json`
+    await importCoco(project, path.join(path.dirname(projectDir!), name))
+    ack(name)
+  }
 } else if (mode === 'bulk') {
   for (let batch = 0; ; batch++) {
     const drafts = Array.from({ length: BULK_BATCH }, (_, k) => ({

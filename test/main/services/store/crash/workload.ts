@@ -3,6 +3,8 @@
  * (and gets SIGKILLed) and by the test that checks what survived. No vitest import here: the
  * child runs this under plain `node --import tsx`.
  */
+import { writeFileSync } from 'node:fs'
+import { compressRle, rasterizeBbox } from '../../../../../src/common/mask/index'
 import type { AnnotationStatus, Project, StoredMask } from '../../../../../src/main/services/store/index'
 
 export const IMAGE_COUNT = 40
@@ -92,4 +94,27 @@ export function expectedAfter(seed: number, count: number): [number, ModelRow][]
   const model = new WriteModel(random(seed))
   for (let step = 0; step < count; step++) model.apply(model.nextOp(step))
   return model.snapshot()
+}
+
+export const COCO_PER_IMAGE = 1500
+
+/**
+ * A COCO file with COCO_PER_IMAGE box masks on each of the IMAGE_COUNT project images (paths
+ * `${i}.jpg`). Boxes of file `half` 0 start in the left half, of 1 in the right half, so no mask of
+ * one file equals one of the other (the import would skip it as a duplicate).
+ */
+export function writeCocoFile(file: string, seed: number, half: 0 | 1): void {
+  const rng = random(seed)
+  const { width, height } = IMAGE_SIZE
+  const annotations: unknown[] = []
+  for (let image = 0; image < IMAGE_COUNT; image++) {
+    for (let k = 0; k < COCO_PER_IMAGE; k++) {
+      const x = half * (width / 2) + Math.floor(rng() * (width / 2 - 4))
+      const y = Math.floor(rng() * (height - 4))
+      const box = [x, y, 2 + Math.floor(rng() * (width - x - 2)), 2 + Math.floor(rng() * (height - y - 2))]
+      annotations.push({ id: annotations.length + 1, image_id: image + 1, category_id: 1, segmentation: compressRle(rasterizeBbox(box, height, width)), iscrowd: 0 })
+    }
+  }
+  const images = Array.from({ length: IMAGE_COUNT }, (_, i) => ({ id: i + 1, file_name: `${i}.jpg`, width, height }))
+  writeFileSync(file, JSON.stringify({ images, categories: [{ id: 1, name: 'b' }], annotations }))
 }
