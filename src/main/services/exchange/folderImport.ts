@@ -63,7 +63,8 @@ export async function probeAll(files: readonly string[], options: FolderImportOp
       results[index] = await probeImage(files[index]!, { decode: options.decode ?? false }).catch((error: unknown) =>
         error instanceof Error ? error : new Error(String(error)),
       )
-      options.onProgress?.({ phase, done: ++done, total: files.length })
+      done++
+      options.onProgress?.({ phase, done, total: files.length })
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker))

@@ -45,7 +45,8 @@ export async function relinkImagesRoot(project: Project, newRoot: string, option
     const matches = info?.isFile() && info.size === image.byteSize && (options.verifyHash === false || (await hashFile(file)).contentHash === image.contentHash)
     if (matches) samePath++
     else unresolved.push(image)
-    options.onProgress?.({ phase: 'check', done: ++checked, total: images.length })
+    checked++
+    options.onProgress?.({ phase: 'check', done: checked, total: images.length })
   }
 
   let moved = 0
@@ -61,7 +62,8 @@ export async function relinkImagesRoot(project: Project, newRoot: string, option
         const { contentHash } = await hashFile(file)
         if (!byHash.has(contentHash)) byHash.set(contentHash, file)
       }
-      options.onProgress?.({ phase: 'search', done: ++hashed, total: files.length })
+      hashed++
+      options.onProgress?.({ phase: 'search', done: hashed, total: files.length })
     }
     for (const image of unresolved.splice(0)) {
       const file = byHash.get(image.contentHash)

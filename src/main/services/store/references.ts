@@ -101,6 +101,18 @@ export class ReferenceRepository {
     })
   }
 
+  /** Makes annotations references in their categories' default sets without an undo step (imports, inside their transaction). */
+  importReferences(annotationIds: readonly number[]): void {
+    const insert = statement(this.db, 'INSERT OR IGNORE INTO reference_members(set_id, annotation_id, added_at) VALUES (?, ?, ?)')
+    this.db.transaction(() => {
+      for (const id of annotationIds) {
+        const annotation = statement(this.db, 'SELECT category_id FROM annotations WHERE id = ?').get(id) as { category_id: number } | undefined
+        if (!annotation) throw notFound(`annotation ${id}`)
+        insert.run(this.defaultSet(annotation.category_id).id, id, this.now())
+      }
+    })()
+  }
+
   private byName(categoryId: number, name: string): ReferenceSet | undefined {
     const row = statement(this.db, 'SELECT * FROM reference_sets WHERE category_id = ? AND name = ?').get(categoryId, name) as SetRow | undefined
     return row ? toSet(row) : undefined
