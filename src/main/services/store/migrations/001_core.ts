@@ -123,7 +123,7 @@ CREATE TABLE image_categories (
   -- state are listed by name straight from an index.
   rel_path TEXT NOT NULL,
   PRIMARY KEY (image_id, category_id)
-) STRICT, WITHOUT ROWID;
+) STRICT; -- not WITHOUT ROWID: ordered walks of its secondary indexes were ~25x slower (measured)
 CREATE INDEX image_categories_by_state ON image_categories(category_id, state, ${REVIEW_KEY}, image_id);
 CREATE INDEX image_categories_by_name ON image_categories(category_id, state, rel_path);
 
