@@ -16,10 +16,22 @@ import {
 } from '../../../common/mask/index'
 import type { StoredMask } from './types'
 
-/** From COCO RLE (any valid runs; empty interior runs are merged first, pixels unchanged). */
-export function storedMaskFromRle(rle: CocoRle): StoredMask {
+/**
+ * From COCO RLE (any valid runs; empty interior runs are merged first, pixels unchanged).
+ * `compressed`: the string these runs were decoded from, kept as is when the runs are already
+ * canonical (re-encoding a million imported strings costs seconds and changes nothing).
+ */
+export function storedMaskFromRle(rle: CocoRle, compressed?: string): StoredMask {
+  const size: [number, number] = [rle.size[0], rle.size[1]]
+  if (compressed !== undefined && isCanonical(rle.counts)) return { size, counts: compressed, area: rleArea(rle), bbox: rleBbox(rle) }
   const canonical = canonicalRle(rle)
-  return { size: [canonical.size[0], canonical.size[1]], counts: compressRle(canonical).counts, area: rleArea(canonical), bbox: rleBbox(canonical) }
+  return { size, counts: compressRle(canonical).counts, area: rleArea(canonical), bbox: rleBbox(canonical) }
+}
+
+/** No empty run after the first (the first may be 0: a mask starting with foreground). */
+function isCanonical(counts: Uint32Array): boolean {
+  for (let i = 1; i < counts.length; i++) if (counts[i] === 0) return false
+  return true
 }
 
 export function storedMaskFromBinary(mask: BinaryMask): StoredMask {

@@ -127,7 +127,7 @@ export async function importCoco(project: Project, file: string, options: CocoIm
     const existingMasks = new Map<number, Set<string>>()
     // Re-importing a file must not double its annotations; a project without any skips the check.
     const dedupe = Object.values(project.images.annotationCounts()).some((n) => n > 0)
-    const source = path.basename(file)
+    const sourceJson = JSON.stringify(path.basename(file))
     let staged = 0
     await scan(
       'annotations',
@@ -147,7 +147,9 @@ export async function importCoco(project: Project, file: string, options: CocoIm
         if (!category) return issues.add({ path: `${at}.category_id`, message: `no category has id ${annotation.category_id}` })
         let mask
         try {
-          mask = storedMaskFromRle(segmentationToRle(annotation.segmentation, image.height, image.width, `${at}.segmentation`))
+          const segmentation = annotation.segmentation as { counts?: unknown }
+          const compressed = !Array.isArray(segmentation) && typeof segmentation.counts === 'string' ? segmentation.counts : undefined
+          mask = storedMaskFromRle(segmentationToRle(segmentation, image.height, image.width, `${at}.segmentation`), compressed)
         } catch (error) {
           if (error instanceof MaskFormatError) return issues.add(maskIssue(`${at}.segmentation`, error.message))
           throw error
@@ -157,7 +159,7 @@ export async function importCoco(project: Project, file: string, options: CocoIm
         if (dedupe && target.kind === 'existing' && isDuplicate(project, existingMasks, target.imageId, category.name, mask.counts)) {
           return duplicates.add(at, `the same ${category.name} mask is already on ${project.images.get(target.imageId)!.relPath}; not added again`)
         }
-        const method = JSON.stringify({ coco: { file: source, id: annotation.id ?? null } })
+        const method = `{"coco":{"file":${sourceJson},"id":${annotation.id ?? null}}}`
         batch.push([annotation.image_id, annotation.category_id, mask.counts, mask.area, ...mask.bbox, annotation.iscrowd ?? 0, annotation.score ?? null, method])
         staged++
         if (batch.length >= STAGE_BATCH && issues.list.length === 0) flush()

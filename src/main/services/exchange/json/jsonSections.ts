@@ -106,7 +106,14 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
       const chunk = buffer.subarray(0, bytesRead)
       pieceStart = 0
       for (let i = 0; i < bytesRead; i++) {
-        const byte = chunk[i]!
+        let byte = chunk[i]!
+        if ((mode === Mode.Element || mode === Mode.Member) && !scalar && !escaped) {
+          // Fast path through the bulk of a value: skip to the next byte that matters (most of a
+          // COCO file is RLE strings and number lists), without the per-byte dispatch below.
+          if (inString) while (byte !== QUOTE && byte !== BACKSLASH && ++i < bytesRead) byte = chunk[i]!
+          else while (byte !== QUOTE && byte !== 0x5b && byte !== 0x5d && byte !== 0x7b && byte !== 0x7d && ++i < bytesRead) byte = chunk[i]!
+          if (i === bytesRead) break
+        }
         switch (mode) {
           case Mode.Start:
             if (isSpace(byte)) break
