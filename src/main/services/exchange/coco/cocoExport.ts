@@ -54,49 +54,42 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
     const categoryIds = new Map(categories.map((category, i) => [category.id, i + 1]))
     const total = (reader.prepare(`SELECT count(*) AS n FROM annotations WHERE status IN (SELECT value FROM json_each(?)) AND rle IS NOT NULL`).get(JSON.stringify(statuses)) as { n: number }).n
 
-    await writer.write(`{"info":${JSON.stringify({ description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() })},"licenses":[],"categories":[`)
-    await writer.write(categories.map((c, i) => JSON.stringify({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })).join(','))
-    await writer.write('],"images":[')
+    const write = async (text: string): Promise<void> => {
+      if (writer.write(text)) await writer.flush()
+    }
+    await write(`{"info":${JSON.stringify({ description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() })},"licenses":[],"categories":[`)
+    await write(categories.map((c, i) => JSON.stringify({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })).join(','))
+    await write('],"images":[')
     const images = new Map<number, ExportedImage>()
     let separator = ''
     for (const row of reader.prepare('SELECT id, rel_path, width, height FROM images ORDER BY id').iterate() as Iterable<{ id: number; rel_path: string; width: number; height: number }>) {
       const exported = { id: images.size + 1, width: row.width, height: row.height }
       images.set(row.id, exported)
-      await writer.write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.rel_path)},"width":${row.width},"height":${row.height}}`)
+      await write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.rel_path)},"width":${row.width},"height":${row.height}}`)
       separator = ','
     }
-    await writer.write('],"annotations":[')
+    await write('],"annotations":[')
     separator = ''
+    // Raw rows (arrays) cost a fraction of row objects at a million rows.
     const rows = reader
       .prepare(`SELECT id, image_id, category_id, rle, area, bbox_x, bbox_y, bbox_w, bbox_h, iscrowd, score FROM annotations
                 WHERE status IN (SELECT value FROM json_each(?)) AND rle IS NOT NULL ORDER BY id`)
-      .iterate(JSON.stringify(statuses)) as Iterable<{
-      id: number
-      image_id: number
-      category_id: number
-      rle: string
-      area: number
-      bbox_x: number
-      bbox_y: number
-      bbox_w: number
-      bbox_h: number
-      iscrowd: number
-      score: number | null
-    }>
+      .raw(true)
+      .iterate(JSON.stringify(statuses)) as Iterable<[number, number, number, string, number, number, number, number, number, number, number | null]>
     let seen = 0
-    for (const row of rows) {
+    for (const [id, imageId, projectCategoryId, counts, area, x, y, w, h, iscrowd, score] of rows) {
       if (++seen % 10_000 === 0) {
         if (options.signal?.aborted) throw new StudioError('cancelled', 'the export was cancelled; no file was written')
         options.onProgress?.({ phase: 'write annotations', done: seen, total })
       }
-      const categoryId = categoryIds.get(row.category_id)
+      const categoryId = categoryIds.get(projectCategoryId)
       if (categoryId === undefined) continue
-      const image = images.get(row.image_id)!
-      const where = `annotation ${row.id}`
-      const rle = options.verify === false ? null : verifiedRle(row.rle, image, row.area, where)
+      const image = images.get(imageId)!
+      const where = `annotation ${id}`
+      const rle = options.verify === false ? null : verifiedRle(counts, image, area, where)
       let segmentation: string
       if (options.segmentation === 'polygons') {
-        const polygons = maskToPolygons(decodeRle(rle ?? { size: [image.height, image.width], counts: countsFromString(row.rle, where) }), {
+        const polygons = maskToPolygons(decodeRle(rle ?? { size: [image.height, image.width], counts: countsFromString(counts, where) }), {
           tolerance: options.polygonTolerance ?? 0,
           measureIou: false,
         }).polygons
@@ -106,16 +99,17 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
         }
         segmentation = JSON.stringify(polygons)
       } else {
-        segmentation = `{"size":[${image.height},${image.width}],"counts":${JSON.stringify(row.rle)}}`
+        segmentation = `{"size":[${image.height},${image.width}],"counts":${JSON.stringify(counts)}}`
       }
-      const score = row.score === null ? '' : `,"score":${row.score}`
-      await writer.write(
+      const scoreField = score === null ? '' : `,"score":${score}`
+      const full = writer.write(
         `${separator}{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
-          `"area":${row.area},"bbox":[${row.bbox_x},${row.bbox_y},${row.bbox_w},${row.bbox_h}],"iscrowd":${row.iscrowd}${score}}`,
+          `"area":${area},"bbox":[${x},${y},${w},${h}],"iscrowd":${iscrowd}${scoreField}}`,
       )
+      if (full) await writer.flush() // awaiting only per buffer, not per row
       separator = ','
     }
-    await writer.write(']}\n')
+    await write(']}\n')
     reader.exec('COMMIT')
     await writer.commit()
     return { path: outFile, images: images.size, annotations: annotationCount, warnings: warnings.toArray() }
