@@ -185,7 +185,10 @@ export class AnnotationRepository {
   private applyPatch(id: number, patch: AnnotationPatch): Annotation {
     const before = this.row(id)
     const after: AnnotationRowWithSize = { ...before, revision: before.revision + 1, updated_at: this.now() }
-    if (patch.categoryId !== undefined) after.category_id = patch.categoryId
+    if (patch.categoryId !== undefined) {
+      if (!statement(this.db, 'SELECT 1 FROM categories WHERE id = ?').get(patch.categoryId)) throw notFound(`category ${patch.categoryId}`)
+      after.category_id = patch.categoryId
+    }
     if (patch.status !== undefined) after.status = checkedStatus(patch.status)
     if (patch.score !== undefined) after.score = patch.score
     if (patch.modelId !== undefined) after.model_id = patch.modelId

@@ -58,6 +58,8 @@ export const DEFAULT_HISTORY_LIMIT = 1000
 
 export class EditHistory {
   private activeStep: number | null = null
+  /** The redo branch is dropped by the first change actually logged, so a no-op keeps redo. */
+  private branchDropPending = false
   constructor(
     private readonly db: SqliteDatabase,
     private readonly now: () => number,
@@ -73,7 +75,9 @@ export class EditHistory {
     if (this.activeStep !== null) return change()
     return this.db.transaction(() => {
       const stepId = this.startStep(label, false)
+      this.branchDropPending = true
       const result = this.withStep(stepId, change)
+      this.branchDropPending = false
       // A change that touched nothing leaves no empty step behind.
       statement(this.db, 'DELETE FROM history_steps WHERE id = ? AND NOT EXISTS (SELECT 1 FROM history_ops WHERE step_id = ?)').run(stepId, stepId)
       return result
@@ -82,7 +86,10 @@ export class EditHistory {
 
   /** Starts a step that later transactions append to (one propagation job = one undo step). */
   openStep(label: string): number {
-    return this.db.transaction(() => this.startStep(label, true))()
+    return this.db.transaction(() => {
+      this.dropRedoBranch()
+      return this.startStep(label, true)
+    })()
   }
 
   /** Runs `change` in one transaction, logging its changes into the open step `stepId`. */
@@ -109,11 +116,6 @@ export class EditHistory {
 
   logReference(before: ReferenceRow | null, after: ReferenceRow | null): void {
     this.log('reference', before, after)
-  }
-
-  /** True while a change is being recorded (repositories use it to refuse unlogged writes). */
-  get recording(): boolean {
-    return this.activeStep !== null
   }
 
   peek(): { undo: HistoryStep | null; redo: HistoryStep | null } {
@@ -168,9 +170,12 @@ export class EditHistory {
     })()
   }
 
-  private startStep(label: string, open: boolean): number {
-    // A new change makes the undone steps unreachable: drop the redo branch.
+  /** A new change makes the undone steps unreachable. */
+  private dropRedoBranch(): void {
     statement(this.db, 'DELETE FROM history_steps WHERE undone_seq IS NOT NULL').run()
+  }
+
+  private startStep(label: string, open: boolean): number {
     const cutoff = statement(this.db, 'SELECT id FROM history_steps WHERE open = 0 ORDER BY id DESC LIMIT 1 OFFSET ?')
       .get(Math.max(0, this.limit - 1)) as { id: number } | undefined
     if (cutoff) statement(this.db, 'DELETE FROM history_steps WHERE id <= ? AND open = 0').run(cutoff.id)
@@ -189,6 +194,10 @@ export class EditHistory {
 
   private log(entity: HistoryEntity, before: object | null, after: object | null): void {
     if (this.activeStep === null) throw new Error('an undoable change was made outside EditHistory.record')
+    if (this.branchDropPending) {
+      this.branchDropPending = false
+      this.dropRedoBranch()
+    }
     statement(this.db, 'INSERT INTO history_ops(step_id, entity, before, after) VALUES (?, ?, ?, ?)').run(this.activeStep, entity, before ? JSON.stringify(before) : null, after ? JSON.stringify(after) : null)
   }
 

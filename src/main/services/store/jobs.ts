@@ -112,6 +112,8 @@ export class JobRepository {
     return this.db.transaction(() => {
       const category = statement(this.db, 'SELECT name FROM categories WHERE id = ?').get(job.categoryId) as { name: string } | undefined
       if (!category) throw notFound(`category ${job.categoryId}`)
+      const missing = statement(this.db, 'SELECT value FROM json_each(?) WHERE value NOT IN (SELECT id FROM images) LIMIT 5').all(JSON.stringify(job.imageIds)) as { value: number }[]
+      if (missing.length > 0) throw notFound(`image ${missing.map((row) => row.value).join(', ')}`)
       const now = this.now()
       const stepId = this.history.openStep(`Propagate "${category.name}" (${job.kind === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.imageIds.length} images`)
       const row = statement(

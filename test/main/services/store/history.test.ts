@@ -73,12 +73,14 @@ describe('edit history', () => {
     project.close()
   })
 
-  it('drops the redo branch when a new change is made', () => {
+  it('drops the redo branch when a new change is made, but not for a change that changed nothing', () => {
     const { project, images, category } = setup()
     const image = images[0]!
-    const a = project.annotations.create({ imageId: image.id, categoryId: category.id, mask: opaqueMask(image, 1), status: 'accepted', source: 'manual' })
+    const keep = project.annotations.create({ imageId: image.id, categoryId: category.id, mask: opaqueMask(image, 0), status: 'accepted', source: 'manual' })
+    const a = project.annotations.create({ imageId: image.id, categoryId: category.id, mask: opaqueMask(image, 1), status: 'accepted', source: 'manual' }, 'Add a')
     project.history.undo()
-    expect(project.history.peek().redo).not.toBeNull()
+    project.references.setReference(keep.id, false) // not a reference: nothing to change
+    expect(project.history.peek().redo?.label).toBe('Add a')
     project.annotations.create({ imageId: image.id, categoryId: category.id, mask: opaqueMask(image, 2), status: 'accepted', source: 'manual' })
     expect(project.history.peek().redo).toBeNull()
     expect(project.history.redo()).toBeNull()
