@@ -1,0 +1,216 @@
+/**
+ * PerSAM / PerSAM-F on one image (persam-algorithm.md 2.2-2.7 and 4.6), plus what users of the
+ * reference asked for: a confidence with an "absent" verdict, and several instances.
+ *
+ * Per instance: location prior -> positive point (and, for PerSAM, a negative one) -> first
+ * decoder call (PerSAM's guided decoder when available) -> two cascaded refinements (mask input,
+ * then box + mask input), each picking the best multimask output by predicted IoU.
+ */
+import { maskArea, maskBbox, subtractMask, unionMasks, type BinaryMask } from '../mask'
+import type { DecodeResult, ImageEmbedding, SamDecoderPort } from '../sam/port'
+import type { PromptBox, PromptPoint } from '../sam/prompts'
+import { attentionSimilarity, type AttentionAlignment } from './attention'
+import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
+import { cellNorms, maxGrid, similarityGrid } from './features'
+import { fuseLogits } from './fusionFit'
+import { LocationMap, type MapPoint } from './locationMap'
+import { planeMask, type PreparedTarget } from './target'
+
+export interface SegmentOptions {
+  readonly maxInstances: number
+  /** Below this confidence the image is "absent" (no instance reaches it) and weaker instances are dropped. */
+  readonly absentThreshold: number
+  /**
+   * How many location peaks to try, each in a different place (every tried mask is excluded from
+   * the next peak search). The reference tries one; a distractor that looks like one part of the
+   * target can win the location prior, and the mask-level confidence usually tells it apart.
+   */
+  readonly candidates: number
+  readonly attention: AttentionAlignment
+  readonly confidence?: ConfidenceModel
+  /** Masks are requested at this size (the runtime may pick a smaller one for huge images). */
+  readonly outputSize?: { readonly width: number; readonly height: number }
+}
+
+export const DEFAULT_SEGMENT_OPTIONS: SegmentOptions = { maxInstances: 1, absentThreshold: DEFAULT_ABSENT_THRESHOLD, candidates: 3, attention: 'aligned' }
+
+export interface PersamInstance {
+  /** At the decoder's output size (the image size unless the image is very large). */
+  readonly mask: BinaryMask
+  readonly confidence: number
+  readonly signals: ConfidenceSignals
+  readonly positive: MapPoint
+  readonly negative: MapPoint | null
+  /** The box of the last refinement, in image pixels. */
+  readonly box: PromptBox | null
+  /** Which decoder output the final step chose (1..3). */
+  readonly chosenMask: number
+}
+
+export interface PersamImageResult {
+  readonly instances: readonly PersamInstance[]
+  /** True when even the best candidate was below the threshold: no mask is proposed. */
+  readonly absent: boolean
+  /** The best candidate's confidence, also when absent. */
+  readonly bestConfidence: number
+  /** 'persam-decoder' when the first call used target-guided attention and the semantic prompt. */
+  readonly firstCall: 'persam-decoder' | 'standard'
+  readonly decoderCalls: number
+}
+
+function bestMultimask(result: DecodeResult): number {
+  let best = 1
+  for (let k = 2; k < Math.min(4, result.maskCount); k++) if (result.iouPredictions[k]! > result.iouPredictions[best]!) best = k
+  return best
+}
+
+function lowRes(result: DecodeResult, index: number): Float32Array {
+  return result.lowResLogits.slice(index * 256 * 256, (index + 1) * 256 * 256)
+}
+
+/** Tight box of a mask, scaled from mask pixels to image pixels (inclusive corners, as bbox() in the reference). */
+function boxInImage(mask: BinaryMask, embedding: ImageEmbedding): PromptBox | null {
+  const [x, y, w, h] = maskBbox(mask)
+  if (w === 0 || h === 0) return null
+  const sx = embedding.geometry.originalWidth / mask.width
+  const sy = embedding.geometry.originalHeight / mask.height
+  return { x0: x * sx, y0: y * sy, x1: (x + w - 1) * sx, y1: (y + h - 1) * sy }
+}
+
+export async function segmentImage(
+  target: PreparedTarget,
+  embedding: ImageEmbedding,
+  decoder: SamDecoderPort,
+  overrides: Partial<SegmentOptions> = {},
+): Promise<PersamImageResult> {
+  const options: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...overrides }
+  if (!(options.candidates >= 1 && options.maxInstances >= 1)) {
+    throw new RangeError(`candidates and maxInstances must be at least 1 (got ${options.candidates}, ${options.maxInstances})`)
+  }
+  const norms = cellNorms(embedding.data)
+  const grids = target.locationFeatures.map((feature) => similarityGrid(embedding.data, feature, norms))
+  const map = new LocationMap(grids.length === 1 ? grids[0]! : maxGrid(grids), embedding.geometry)
+  const guided = target.method === 'persam' && decoder.capabilities.persamInputs
+  const attnSim = guided ? attentionSimilarity(map, options.attention) : null
+  const negative = target.method === 'persam' ? map.extreme('min') : null
+
+  const { originalWidth, originalHeight } = embedding.geometry
+  let decoderCalls = 0
+  const decode = (points: PromptPoint[], extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean }) => {
+    decoderCalls++
+    return decoder.decode({
+      embedding,
+      points,
+      box: extra.box ?? null,
+      maskInput: extra.maskInput ?? null,
+      outputSize: options.outputSize,
+      attnSim: extra.guided ? attnSim : null,
+      targetEmbedding: extra.guided ? target.targetEmbedding : null,
+    })
+  }
+
+  // Each candidate starts at the best location not covered by an earlier candidate's mask.
+  const candidates: PersamInstance[] = []
+  let tried: BinaryMask | null = null
+  const attempts = Math.max(options.candidates, options.maxInstances)
+  for (let n = 0; n < attempts; n++) {
+    const positive = map.extreme('max', tried ? fullResolutionExclusion(tried, originalWidth, originalHeight) : null)
+    if (!positive) break
+    const candidate = await cascade(target, embedding, positive, negative, guided, decode)
+    candidates.push(candidate)
+    if (maskArea(candidate.mask) === 0) continue
+    tried = tried ? unionMasks(tried, candidate.mask) : candidate.mask
+  }
+
+  // Instances: the most confident candidates above the threshold, never overlapping.
+  const instances: PersamInstance[] = []
+  let taken: BinaryMask | null = null
+  for (const candidate of [...candidates].sort((a, b) => b.confidence - a.confidence)) {
+    if (instances.length >= options.maxInstances || candidate.confidence < options.absentThreshold) break
+    const mask: BinaryMask = taken ? subtractMask(candidate.mask, taken) : candidate.mask
+    if (maskArea(mask) < 0.5 * maskArea(candidate.mask)) continue
+    instances.push({ ...candidate, mask })
+    taken = taken ? unionMasks(taken, mask) : mask
+  }
+  return {
+    instances,
+    absent: instances.length === 0,
+    bestConfidence: candidates.reduce((best, c) => Math.max(best, c.confidence), 0),
+    firstCall: guided ? 'persam-decoder' : 'standard',
+    decoderCalls,
+  }
+
+  /** The reference's three decoder calls from one positive point, and the result's confidence. */
+  async function cascade(
+    prepared: PreparedTarget,
+    image: ImageEmbedding,
+    positiveAt: MapPoint,
+    negativeAt: MapPoint | null,
+    useGuided: boolean,
+    run: typeof decode,
+  ): Promise<PersamInstance> {
+    const points: PromptPoint[] = [{ x: positiveAt.x, y: positiveAt.y, label: 1 }]
+    if (negativeAt) points.push({ x: negativeAt.x, y: negativeAt.y, label: 0 })
+
+    // Step 1: the location prior alone (PerSAM: guided decoder, single-mask output 0; PerSAM-F: fused multimask).
+    const first = await run(points, { guided: useGuided })
+    const { width, height } = first.outputSize
+    let coarseLowRes: Float32Array
+    let coarseMask: BinaryMask
+    if (prepared.fusion) {
+      const planes = (values: Float32Array, size: number) =>
+        [1, 2, 3].map((k) => values.subarray(k * size, (k + 1) * size)) as [Float32Array, Float32Array, Float32Array]
+      coarseMask = planeMask(fuseLogits(prepared.fusion.weights, planes(first.masks, width * height)), 0, width, height)
+      coarseLowRes = fuseLogits(prepared.fusion.weights, planes(first.lowResLogits, 256 * 256))
+    } else {
+      coarseMask = planeMask(first.masks, 0, width, height)
+      coarseLowRes = lowRes(first, 0)
+    }
+
+    // Step 2: refine with the coarse logits (PerSAM-F also boxes the fused mask).
+    const coarseBox = prepared.fusion ? boxInImage(coarseMask, image) : null
+    const second = await run(points, { box: coarseBox, maskInput: coarseLowRes })
+    let chosen = bestMultimask(second)
+    let mask = planeMask(second.masks, chosen, width, height)
+    let predictedIou = second.iouPredictions[chosen]!
+
+    // Step 3: box + mask input. An empty mask has no box (the reference crashes there): keep step 2.
+    const box = boxInImage(mask, image)
+    if (box) {
+      const third = await run(points, { box, maskInput: lowRes(second, chosen) })
+      const refined = bestMultimask(third)
+      const refinedMask = planeMask(third.masks, refined, width, height)
+      if (maskArea(refinedMask) > 0) {
+        chosen = refined
+        mask = refinedMask
+        predictedIou = third.iouPredictions[refined]!
+      }
+    }
+    const area = maskArea(mask)
+    const signals: ConfidenceSignals = {
+      peak: prepared.referencePeak > 0 ? positiveAt.value / prepared.referencePeak : positiveAt.value,
+      predictedIou: area > 0 ? predictedIou : 0,
+      featureSimilarity: area > 0 ? maskFeatureSimilarity(image.data, mask, image.geometry, prepared.maskFeature) : 0,
+    }
+    return {
+      mask,
+      confidence: area > 0 ? combineConfidence(signals, options.confidence) : 0,
+      signals,
+      positive: positiveAt,
+      negative: negativeAt,
+      box,
+      chosenMask: chosen,
+    }
+  }
+}
+
+/** The found masks at image resolution (nearest), to exclude from the next peak search. */
+function fullResolutionExclusion(mask: BinaryMask, width: number, height: number): Uint8Array {
+  if (mask.width === width && mask.height === height) return mask.data
+  const out = new Uint8Array(width * height)
+  for (let y = 0; y < height; y++) {
+    const row = Math.min(mask.height - 1, Math.floor((y * mask.height) / height)) * mask.width
+    for (let x = 0; x < width; x++) out[y * width + x] = mask.data[row + Math.min(mask.width - 1, Math.floor((x * mask.width) / width))]!
+  }
+  return out
+}
