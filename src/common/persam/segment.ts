@@ -118,8 +118,9 @@ export async function segmentImage(
     if (!positive) break
     const candidate = await cascade(target, embedding, positive, negative, guided, decode)
     candidates.push(candidate)
-    if (maskArea(candidate.mask) === 0) continue
-    tried = tried ? unionMasks(tried, candidate.mask) : candidate.mask
+    // An empty mask still rules its location out: the next peak must be somewhere else.
+    const explored = maskArea(candidate.mask) > 0 ? candidate.mask : cellAround(positive, candidate.mask, embedding)
+    tried = tried ? unionMasks(tried, explored) : explored
   }
 
   // Instances: the most confident candidates above the threshold, never overlapping.
@@ -202,6 +203,22 @@ export async function segmentImage(
       chosenMask: chosen,
     }
   }
+}
+
+/** The feature cell (16 canvas pixels) around a point, as a mask of the given mask's size. */
+function cellAround(point: MapPoint, like: BinaryMask, embedding: ImageEmbedding): BinaryMask {
+  const { originalWidth, originalHeight, resizedWidth, resizedHeight } = embedding.geometry
+  const data = new Uint8Array(like.width * like.height)
+  const halfX = (8 * originalWidth) / resizedWidth
+  const halfY = (8 * originalHeight) / resizedHeight
+  const sx = like.width / originalWidth
+  const sy = like.height / originalHeight
+  const x0 = Math.max(0, Math.floor((point.x - halfX) * sx))
+  const x1 = Math.min(like.width - 1, Math.ceil((point.x + halfX) * sx))
+  const y0 = Math.max(0, Math.floor((point.y - halfY) * sy))
+  const y1 = Math.min(like.height - 1, Math.ceil((point.y + halfY) * sy))
+  for (let y = y0; y <= y1; y++) data.fill(1, y * like.width + x0, y * like.width + x1 + 1)
+  return { width: like.width, height: like.height, data }
 }
 
 /** The found masks at image resolution (nearest), to exclude from the next peak search. */
