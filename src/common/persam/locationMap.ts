@@ -36,8 +36,12 @@ export interface MapPoint {
   readonly value: number
 }
 
-/** Pixels excluded from extrema search (e.g. instances already found), as a row-major 0/1 mask. */
-export type Exclusion = Uint8Array | null
+/**
+ * Pixels excluded from extrema search (e.g. masks already tried), as a 0/1 mask of any size:
+ * image pixel (x, y) is excluded when the mask pixel its centre falls in is set, so the decoder's
+ * reduced-size masks need no upscaling.
+ */
+export type Exclusion = { readonly width: number; readonly height: number; readonly data: Uint8Array } | null
 
 export class LocationMap {
   readonly rowTaps: Taps
@@ -119,14 +123,17 @@ export class LocationMap {
     const buffer = new Float64Array(width)
     let best: MapPoint | null = null
     let bestScore = -Infinity
+    // Exclusion lookups: image column -> mask column, image row -> mask row offset.
+    const excludedColumns = exclude ? Int32Array.from({ length: width }, (_, x) => Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width))) : null
     // Bounds are computed in a different order of operations than exact values; a tiny slack keeps
     // the search exact under floating-point rounding.
     const slack = 1e-12
     for (const y of order) {
       if (best && bound[y]! < bestScore - slack) break
       this.row(y, buffer)
+      const maskRow = exclude ? Math.min(exclude.height - 1, Math.floor(((y + 0.5) * exclude.height) / height)) * exclude.width : 0
       for (let x = 0; x < width; x++) {
-        if (exclude && exclude[y * width + x]) continue
+        if (excludedColumns && exclude!.data[maskRow + excludedColumns[x]!]) continue
         const score = sign * buffer[x]!
         if (score > bestScore || (score === bestScore && best && (y < best.y || (y === best.y && x < best.x)))) {
           bestScore = score

@@ -94,7 +94,6 @@ export async function segmentImage(
   const attnSim = guided ? attentionSimilarity(map, options.attention) : null
   const negative = target.method === 'persam' ? map.extreme('min') : null
 
-  const { originalWidth, originalHeight } = embedding.geometry
   let decoderCalls = 0
   const decode = (points: PromptPoint[], extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean }) => {
     decoderCalls++
@@ -114,7 +113,7 @@ export async function segmentImage(
   let tried: BinaryMask | null = null
   const attempts = Math.max(options.candidates, options.maxInstances)
   for (let n = 0; n < attempts; n++) {
-    const positive = map.extreme('max', tried ? fullResolutionExclusion(tried, originalWidth, originalHeight) : null)
+    const positive = map.extreme('max', tried)
     if (!positive) break
     const candidate = await cascade(target, embedding, positive, negative, guided, decode)
     candidates.push(candidate)
@@ -219,15 +218,4 @@ function cellAround(point: MapPoint, like: BinaryMask, embedding: ImageEmbedding
   const y1 = Math.min(like.height - 1, Math.ceil((point.y + halfY) * sy))
   for (let y = y0; y <= y1; y++) data.fill(1, y * like.width + x0, y * like.width + x1 + 1)
   return { width: like.width, height: like.height, data }
-}
-
-/** The found masks at image resolution (nearest), to exclude from the next peak search. */
-function fullResolutionExclusion(mask: BinaryMask, width: number, height: number): Uint8Array {
-  if (mask.width === width && mask.height === height) return mask.data
-  const out = new Uint8Array(width * height)
-  for (let y = 0; y < height; y++) {
-    const row = Math.min(mask.height - 1, Math.floor((y * mask.height) / height)) * mask.width
-    for (let x = 0; x < width; x++) out[y * width + x] = mask.data[row + Math.min(mask.width - 1, Math.floor((x * mask.width) / width))]!
-  }
-  return out
 }
