@@ -6,15 +6,16 @@
  * decoder call (PerSAM's guided decoder when available) -> two cascaded refinements (mask input,
  * then box + mask input), each picking the best multimask output by predicted IoU.
  */
-import { maskArea, maskBbox, subtractMask, unionMasks, type BinaryMask } from '../mask'
-import type { DecodeResult, ImageEmbedding, SamDecoderPort } from '../sam/port'
+import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
+import type { DecodeResult, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
+import { maskExtents } from '../sam/postprocess'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { attentionSimilarity, type AttentionAlignment } from './attention'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
 import { cellNorms, maxGrid, similarityGrid } from './features'
 import { fuseLogits } from './fusionFit'
 import { LocationMap, type MapPoint } from './locationMap'
-import { planeMask, type PreparedTarget } from './target'
+import type { PreparedTarget } from './target'
 
 export interface SegmentOptions {
   readonly maxInstances: number
@@ -68,13 +69,20 @@ function lowRes(result: DecodeResult, index: number): Float32Array {
   return result.lowResLogits.slice(index * 256 * 256, (index + 1) * 256 * 256)
 }
 
-/** Tight box of a mask, scaled from mask pixels to image pixels (inclusive corners, as bbox() in the reference). */
-function boxInImage(mask: BinaryMask, embedding: ImageEmbedding): PromptBox | null {
-  const [x, y, w, h] = maskBbox(mask)
-  if (w === 0 || h === 0) return null
-  const sx = embedding.geometry.originalWidth / mask.width
-  const sy = embedding.geometry.originalHeight / mask.height
-  return { x0: x * sx, y0: y * sy, x1: (x + w - 1) * sx, y1: (y + h - 1) * sy }
+/** One plane of a 'binary' decode, copied so set operations can work on aligned words. */
+function binaryPlane(result: DecodeResult, index: number): BinaryMask {
+  const { width, height } = result.outputSize
+  const plane = width * height
+  if (!result.binaryMasks) throw new Error('the decoder did not return binary masks')
+  return { width, height, data: result.binaryMasks.slice(index * plane, (index + 1) * plane) }
+}
+
+/** The tight box (inclusive corners, as bbox() in the reference), from mask pixels to image pixels. */
+function boxInImage(extent: MaskExtent, embedding: ImageEmbedding, width: number, height: number): PromptBox | null {
+  if (extent.area === 0) return null
+  const sx = embedding.geometry.originalWidth / width
+  const sy = embedding.geometry.originalHeight / height
+  return { x0: extent.x0 * sx, y0: extent.y0 * sy, x1: extent.x1 * sx, y1: extent.y1 * sy }
 }
 
 export async function segmentImage(
@@ -95,7 +103,7 @@ export async function segmentImage(
   const negative = target.method === 'persam' ? map.extreme('min') : null
 
   let decoderCalls = 0
-  const decode = (points: PromptPoint[], extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean }) => {
+  const decode = (points: PromptPoint[], extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: MaskOutput }) => {
     decoderCalls++
     return decoder.decode({
       embedding,
@@ -105,6 +113,7 @@ export async function segmentImage(
       outputSize: options.outputSize,
       attnSim: extra.guided ? attnSim : null,
       targetEmbedding: extra.guided ? target.targetEmbedding : null,
+      maskOutput: extra.maskOutput,
     })
   }
 
@@ -153,40 +162,47 @@ export async function segmentImage(
     if (negativeAt) points.push({ x: negativeAt.x, y: negativeAt.y, label: 0 })
 
     // Step 1: the location prior alone (PerSAM: guided decoder, single-mask output 0; PerSAM-F: fused multimask).
-    const first = await run(points, { guided: useGuided })
+    // Masks stay in the inference worker unless a step needs them: extents come with every reply.
+    const first = await run(points, { guided: useGuided, maskOutput: prepared.fusion ? 'logits' : 'none' })
     const { width, height } = first.outputSize
     let coarseLowRes: Float32Array
-    let coarseMask: BinaryMask
+    let coarseBox: PromptBox | null = null
     if (prepared.fusion) {
       const planes = (values: Float32Array, size: number) =>
         [1, 2, 3].map((k) => values.subarray(k * size, (k + 1) * size)) as [Float32Array, Float32Array, Float32Array]
-      coarseMask = planeMask(fuseLogits(prepared.fusion.weights, planes(first.masks, width * height)), 0, width, height)
+      const fused = fuseLogits(prepared.fusion.weights, planes(first.masks, width * height))
+      coarseBox = boxInImage(maskExtents(fused, 1, width, height)[0]!, image, width, height)
       coarseLowRes = fuseLogits(prepared.fusion.weights, planes(first.lowResLogits, 256 * 256))
     } else {
-      coarseMask = planeMask(first.masks, 0, width, height)
       coarseLowRes = lowRes(first, 0)
     }
 
     // Step 2: refine with the coarse logits (PerSAM-F also boxes the fused mask).
-    const coarseBox = prepared.fusion ? boxInImage(coarseMask, image) : null
-    const second = await run(points, { box: coarseBox, maskInput: coarseLowRes })
-    let chosen = bestMultimask(second)
-    let mask = planeMask(second.masks, chosen, width, height)
-    let predictedIou = second.iouPredictions[chosen]!
+    const secondRequest = { box: coarseBox, maskInput: coarseLowRes }
+    const second = await run(points, { ...secondRequest, maskOutput: 'none' })
+    const secondChoice = bestMultimask(second)
+    let chosen = secondChoice
+    let extent = second.extents[secondChoice]!
+    let predictedIou = second.iouPredictions[secondChoice]!
+    let mask: BinaryMask | null = null
 
     // Step 3: box + mask input. An empty mask has no box (the reference crashes there): keep step 2.
-    const box = boxInImage(mask, image)
+    const box = boxInImage(extent, image, width, height)
     if (box) {
-      const third = await run(points, { box, maskInput: lowRes(second, chosen) })
+      const third = await run(points, { box, maskInput: lowRes(second, secondChoice), maskOutput: 'binary' })
       const refined = bestMultimask(third)
-      const refinedMask = planeMask(third.masks, refined, width, height)
-      if (maskArea(refinedMask) > 0) {
+      if (third.extents[refined]!.area > 0) {
         chosen = refined
-        mask = refinedMask
+        extent = third.extents[refined]!
         predictedIou = third.iouPredictions[refined]!
+        mask = binaryPlane(third, refined)
+      } else {
+        // Rare: step 3 lost the mask; fetch step 2's again (the decoder is deterministic).
+        mask = binaryPlane(await run(points, { ...secondRequest, maskOutput: 'binary' }), secondChoice)
       }
     }
-    const area = maskArea(mask)
+    mask ??= { width, height, data: new Uint8Array(width * height) }
+    const area = extent.area
     const signals: ConfidenceSignals = {
       peak: prepared.referencePeak > 0 ? positiveAt.value / prepared.referencePeak : positiveAt.value,
       predictedIou: area > 0 ? predictedIou : 0,

@@ -7,6 +7,7 @@ import { combineConfidence, DEFAULT_CONFIDENCE_MODEL } from '../../../src/common
 import { segmentImage } from '../../../src/common/persam/segment'
 import type { PreparedTarget } from '../../../src/common/persam/target'
 import type { DecodeRequest, DecodeResult, ImageEmbedding, SamDecoderPort } from '../../../src/common/sam/port'
+import { maskExtents } from '../../../src/common/sam/postprocess'
 
 const SIZE = 64
 /** Embedding whose cells all share one feature direction except a bright 8x8 block at rows/cols 20..27. */
@@ -49,9 +50,12 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
           for (let y = square.y0; y < square.y1; y++) for (let x = square.x0; x < square.x1; x++) masks[k * plane + y * SIZE + x] = 10
         }
       }
+      const output = request.maskOutput ?? 'logits'
       return {
         maskCount: 4,
-        masks,
+        masks: output === 'logits' ? masks : new Float32Array(0),
+        binaryMasks: output === 'binary' ? Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) : null,
+        extents: maskExtents(masks, 4, SIZE, SIZE),
         outputSize: { width: SIZE, height: SIZE },
         iouPredictions: Float32Array.of(0.5, 0.6, 0.9, 0.7),
         lowResLogits: new Float32Array(4 * 65536),
@@ -74,6 +78,8 @@ describe('segmentImage cascade', () => {
     expect(second!.attnSim).toBeNull()
     expect(second!.maskInput).toBeInstanceOf(Float32Array)
     expect(second!.box).toBeNull()
+    // Only the last step brings masks back from the worker; the others need extents alone.
+    expect(requests.map((r) => r.maskOutput)).toEqual(['none', 'none', 'binary'])
     // The box is the tight, inclusive box of step 2's mask, in image pixels.
     expect(third!.box).toEqual({ x0: 20, y0: 20, x1: 27, y1: 27 })
     // The positive point sits on the target block (pixels 20..27), the negative outside it.
