@@ -44,7 +44,7 @@ const editorIsFrameworkFree = restrict('renderer/src/editor is framework-free: n
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', 'native/**', 'resources/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-artifacts/**', 'coverage/**', 'native/**', 'resources/**', '.tmp/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -62,13 +62,8 @@ export function attentionSimilarity(map: LocationMap, alignment: AttentionAlignm
         padding.push(i * GRID + j)
         continue
       }
-      let v = 0
-      for (const [y, wy] of [[r[0], r[1]], [r[2], r[3]]] as const) {
-        if (wy === 0) continue
-        for (const [x, wx] of [[c[0], c[1]], [c[2], c[3]]] as const) {
-          if (wx !== 0) v += wy * wx * map.valueAt(x, y)
-        }
-      }
+      let v = r[1] * (c[1] * map.valueAt(c[0], r[0]) + (c[3] === 0 ? 0 : c[3] * map.valueAt(c[2], r[0])))
+      if (r[3] !== 0) v += r[3] * (c[1] * map.valueAt(c[0], r[2]) + (c[3] === 0 ? 0 : c[3] * map.valueAt(c[2], r[2])))
       const s = sigmoid((v - mean) * scale)
       out[i * GRID + j] = s
       if (s < lowest) lowest = s

@@ -12,6 +12,8 @@
 import { bilinearTaps, composeTaps, cropTaps, gramMatrix, inputMass, type Taps } from './taps'
 
 export const GRID = 64
+/** Columns per unit of the bounded extremum search. */
+const BLOCK = 32
 const LOW_RES = 256
 const CANVAS = 1024
 
@@ -24,10 +26,33 @@ export interface ImageGeometry {
   readonly resizedHeight: number
 }
 
+const LOW_RES_TAPS = composeTaps(bilinearTaps(LOW_RES, CANVAS), bilinearTaps(GRID, LOW_RES))
+const tapsCache = new Map<string, Taps>()
+
 /** Per-axis weights from full-resolution pixels to the 64-cell grid, as the reference computes them. */
 export function fullResolutionTaps(resized: number, original: number): Taps {
-  const lowRes = composeTaps(bilinearTaps(LOW_RES, CANVAS), bilinearTaps(GRID, LOW_RES))
-  return composeTaps(bilinearTaps(resized, original), cropTaps(lowRes, resized))
+  const key = `${resized}:${original}`
+  let taps = tapsCache.get(key)
+  if (!taps) {
+    taps = composeTaps(bilinearTaps(resized, original), cropTaps(LOW_RES_TAPS, resized))
+    // Photos of one dataset share a few sizes; keep the most recent ones.
+    if (tapsCache.size >= 32) tapsCache.delete(tapsCache.keys().next().value!)
+    tapsCache.set(key, taps)
+  }
+  return taps
+}
+
+/** columns[x][a] = sum over x's taps of weight * grid[a][tap]; a plain function so V8 optimises it once. */
+function accumulateColumns(taps: Taps, gridByColumn: Float64Array, columns: Float64Array, width: number): void {
+  const { offsets, index, weight } = taps
+  for (let x = 0; x < width; x++) {
+    const out = x * GRID
+    for (let k = offsets[x]!; k < offsets[x + 1]!; k++) {
+      const w = weight[k]!
+      const source = index[k]! * GRID
+      for (let a = 0; a < GRID; a++) columns[out + a]! += w * gridByColumn[source + a]!
+    }
+  }
 }
 
 export interface MapPoint {
@@ -36,14 +61,20 @@ export interface MapPoint {
   readonly value: number
 }
 
-/** Pixels excluded from extrema search (e.g. instances already found), as a row-major 0/1 mask. */
-export type Exclusion = Uint8Array | null
+/**
+ * Pixels excluded from extrema search (e.g. masks already tried), as a 0/1 mask of any size:
+ * image pixel (x, y) is excluded when the mask pixel its centre falls in is set, so the decoder's
+ * reduced-size masks need no upscaling.
+ */
+export type Exclusion = { readonly width: number; readonly height: number; readonly data: Uint8Array } | null
 
 export class LocationMap {
   readonly rowTaps: Taps
   readonly colTaps: Taps
-  /** S x Wx^T: for each grid row a, the map's value along full-resolution columns (64 x W). */
-  private readonly columnsByGridRow: Float64Array
+  /** (S x Wx^T)^T: for each full-resolution column x, the 64 grid rows' values there (W x 64). */
+  private readonly columns: Float64Array
+  private blockMax: Float64Array | null = null
+  private blockMin: Float64Array | null = null
 
   constructor(
     /** Row-major 64x64 cosine similarities. */
@@ -54,87 +85,105 @@ export class LocationMap {
     this.rowTaps = fullResolutionTaps(geometry.resizedHeight, geometry.originalHeight)
     this.colTaps = fullResolutionTaps(geometry.resizedWidth, geometry.originalWidth)
     const width = geometry.originalWidth
-    this.columnsByGridRow = new Float64Array(GRID * width)
-    const { offsets, index, weight } = this.colTaps
-    for (let a = 0; a < GRID; a++) {
-      const row = a * GRID
-      const out = a * width
-      for (let x = 0; x < width; x++) {
-        let sum = 0
-        for (let k = offsets[x]!; k < offsets[x + 1]!; k++) sum += weight[k]! * grid[row + index[k]!]!
-        this.columnsByGridRow[out + x] = sum
-      }
-    }
+    // Stored column-major (x outer, grid row inner): building it and reading a pixel's few grid
+    // rows are both contiguous.
+    const columns = new Float64Array(GRID * width)
+    this.columns = columns
+    const gridByColumn = new Float64Array(GRID * GRID)
+    for (let a = 0; a < GRID; a++) for (let b = 0; b < GRID; b++) gridByColumn[b * GRID + a] = grid[a * GRID + b]!
+    accumulateColumns(this.colTaps, gridByColumn, columns, width)
   }
 
   /** The full-resolution map's value at pixel (x, y). */
   valueAt(x: number, y: number): number {
     const { offsets, index, weight } = this.rowTaps
-    const width = this.geometry.originalWidth
     let sum = 0
-    for (let k = offsets[y]!; k < offsets[y + 1]!; k++) sum += weight[k]! * this.columnsByGridRow[index[k]! * width + x]!
+    for (let k = offsets[y]!; k < offsets[y + 1]!; k++) sum += weight[k]! * this.columns[x * GRID + index[k]!]!
     return sum
-  }
-
-  /** One full-resolution row, written into `out` (length W). */
-  row(y: number, out: Float64Array): Float64Array {
-    const { offsets, index, weight } = this.rowTaps
-    const width = this.geometry.originalWidth
-    out.fill(0)
-    for (let k = offsets[y]!; k < offsets[y + 1]!; k++) {
-      const w = weight[k]!
-      const base = index[k]! * width
-      for (let x = 0; x < width; x++) out[x]! += w * this.columnsByGridRow[base + x]!
-    }
-    return out
   }
 
   /**
    * The maximum (or minimum) of the full-resolution map, first occurrence in row-major order on
-   * ties, as torch's argmax/argmin return it. Each row's extreme is bounded by the extremes of the
-   * grid rows it mixes (weights are non-negative and sum to one), so rows are evaluated exactly in
-   * bound order until no remaining row can beat the best value found.
+   * ties, as torch's argmax/argmin return it. The image is cut into units of one row by
+   * BLOCK columns; a unit's values are bounded by the extremes of the grid rows it mixes over its
+   * columns (weights are non-negative and sum to one). Only units whose bound can still beat the
+   * best value found are evaluated exactly, starting from the most promising one.
    */
   extreme(kind: 'max' | 'min', exclude: Exclusion = null): MapPoint | null {
     const sign = kind === 'max' ? 1 : -1
     const { originalWidth: width, originalHeight: height } = this.geometry
-    const gridRowBest = new Float64Array(GRID)
-    for (let a = 0; a < GRID; a++) {
-      let best = -Infinity
-      const base = a * width
-      for (let x = 0; x < width; x++) {
-        const v = sign * this.columnsByGridRow[base + x]!
-        if (v > best) best = v
-      }
-      gridRowBest[a] = best
-    }
-    const bound = new Float64Array(height)
+    const blocks = Math.ceil(width / BLOCK)
+    const blockBest = this.blockExtremes(sign, blocks)
     const { offsets, index, weight } = this.rowTaps
+
+    // Level 1: a bound per row from each grid row's best block.
+    const gridRowBest = new Float64Array(GRID).fill(-Infinity)
+    for (let a = 0; a < GRID; a++) for (let b = 0; b < blocks; b++) gridRowBest[a] = Math.max(gridRowBest[a]!, blockBest[a * blocks + b]!)
+    const rowBound = new Float64Array(height)
+    let topRow = 0
     for (let y = 0; y < height; y++) {
-      let b = 0
-      for (let k = offsets[y]!; k < offsets[y + 1]!; k++) b += weight[k]! * gridRowBest[index[k]!]!
-      bound[y] = b
+      let bound = 0
+      for (let k = offsets[y]!; k < offsets[y + 1]!; k++) bound += weight[k]! * gridRowBest[index[k]!]!
+      rowBound[y] = bound
+      if (bound > rowBound[topRow]!) topRow = y
     }
-    const order = Array.from({ length: height }, (_, y) => y).sort((p, q) => bound[q]! - bound[p]! || p - q)
-    const buffer = new Float64Array(width)
+
+    // Level 2: a bound per block of a promising row; exact values only where a bound can win.
+    const excludedColumns = exclude
+      ? Int32Array.from({ length: width }, (_, x) => Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width)))
+      : null
+    const blockBound = new Float64Array(blocks)
     let best: MapPoint | null = null
     let bestScore = -Infinity
-    // Bounds are computed in a different order of operations than exact values; a tiny slack keeps
-    // the search exact under floating-point rounding.
+    // Bounds and exact values sum in different orders; a tiny slack keeps the search exact.
     const slack = 1e-12
-    for (const y of order) {
-      if (best && bound[y]! < bestScore - slack) break
-      this.row(y, buffer)
-      for (let x = 0; x < width; x++) {
-        if (exclude && exclude[y * width + x]) continue
-        const score = sign * buffer[x]!
-        if (score > bestScore || (score === bestScore && best && (y < best.y || (y === best.y && x < best.x)))) {
-          bestScore = score
-          best = { x, y, value: buffer[x]! }
+    const searchRow = (y: number): void => {
+      const start = offsets[y]!
+      const end = offsets[y + 1]!
+      blockBound.fill(0)
+      for (let k = start; k < end; k++) {
+        const w = weight[k]!
+        const source = index[k]! * blocks
+        for (let b = 0; b < blocks; b++) blockBound[b]! += w * blockBest[source + b]!
+      }
+      const maskRow = exclude ? Math.min(exclude.height - 1, Math.floor(((y + 0.5) * exclude.height) / height)) * exclude.width : 0
+      for (let b = 0; b < blocks; b++) {
+        if (blockBound[b]! < bestScore - slack) continue
+        const xEnd = Math.min(width, (b + 1) * BLOCK)
+        for (let x = b * BLOCK; x < xEnd; x++) {
+          if (excludedColumns && exclude!.data[maskRow + excludedColumns[x]!]) continue
+          let value = 0
+          for (let k = start; k < end; k++) value += weight[k]! * this.columns[x * GRID + index[k]!]!
+          const score = sign * value
+          if (score > bestScore || (score === bestScore && best && (y < best.y || (y === best.y && x < best.x)))) {
+            bestScore = score
+            best = { x, y, value }
+          }
         }
       }
     }
+    searchRow(topRow)
+    for (let y = 0; y < height; y++) if (y !== topRow && rowBound[y]! >= bestScore - slack) searchRow(y)
     return best
+  }
+
+  /** Per grid row and column block, the largest signed value of the grid row's column profile. */
+  private blockExtremes(sign: 1 | -1, blocks: number): Float64Array {
+    const cached = sign === 1 ? this.blockMax : this.blockMin
+    if (cached) return cached
+    const width = this.geometry.originalWidth
+    const out = new Float64Array(GRID * blocks).fill(-Infinity)
+    for (let x = 0; x < width; x++) {
+      const block = Math.floor(x / BLOCK)
+      const base = x * GRID
+      for (let a = 0; a < GRID; a++) {
+        const v = sign * this.columns[base + a]!
+        if (v > out[a * blocks + block]!) out[a * blocks + block] = v
+      }
+    }
+    if (sign === 1) this.blockMax = out
+    else this.blockMin = out
+    return out
   }
 
   /** Mean and unbiased standard deviation over all H*W pixels, in closed form. */

@@ -52,27 +52,52 @@ export function cropTaps(taps: Taps, count: number): Taps {
 /** `outer` reads the outputs of `inner`: the result maps outer's outputs straight to inner's inputs. */
 export function composeTaps(outer: Taps, inner: Taps): Taps {
   const offsets = new Int32Array(outer.outSize + 1)
-  const index: number[] = []
-  const weight: number[] = []
-  const merged = new Map<number, number>()
+  let capacity = outer.index.length * 4
+  let index: Int32Array = new Int32Array(capacity)
+  let weight: Float64Array = new Float64Array(capacity)
+  let n = 0
   for (let i = 0; i < outer.outSize; i++) {
-    offsets[i] = index.length
-    merged.clear()
+    offsets[i] = n
+    if (n + 16 > capacity) {
+      capacity *= 2
+      index = growInt32(index, capacity)
+      weight = growFloat64(weight, capacity)
+    }
+    // Inner taps are sorted and local, so merged entries stay few: insertion into a sorted run.
+    const start = n
     for (let k = outer.offsets[i]!; k < outer.offsets[i + 1]!; k++) {
-      const mid = outer.index[k]!
       const w = outer.weight[k]!
+      const mid = outer.index[k]!
       for (let m = inner.offsets[mid]!; m < inner.offsets[mid + 1]!; m++) {
         const src = inner.index[m]!
-        merged.set(src, (merged.get(src) ?? 0) + w * inner.weight[m]!)
+        const contribution = w * inner.weight[m]!
+        let j = start
+        while (j < n && index[j]! < src) j++
+        if (j < n && index[j] === src) weight[j]! += contribution
+        else {
+          index.copyWithin(j + 1, j, n)
+          weight.copyWithin(j + 1, j, n)
+          index[j] = src
+          weight[j] = contribution
+          n++
+        }
       }
     }
-    for (const src of [...merged.keys()].sort((a, b) => a - b)) {
-      index.push(src)
-      weight.push(merged.get(src)!)
-    }
   }
-  offsets[outer.outSize] = index.length
-  return { outSize: outer.outSize, offsets, index: Int32Array.from(index), weight: Float64Array.from(weight) }
+  offsets[outer.outSize] = n
+  return { outSize: outer.outSize, offsets, index: index.slice(0, n), weight: weight.slice(0, n) }
+}
+
+function growInt32(array: Int32Array, size: number): Int32Array {
+  const grown = new Int32Array(size)
+  grown.set(array)
+  return grown
+}
+
+function growFloat64(array: Float64Array, size: number): Float64Array {
+  const grown = new Float64Array(size)
+  grown.set(array)
+  return grown
 }
 
 /** Sum over outputs of each input's weight: how much each input contributes to the whole axis. */

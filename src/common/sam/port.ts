@@ -39,13 +39,33 @@ export interface DecodeRequest {
    * `masks` when those were requested smaller.
    */
   readonly fullSizeMasks?: readonly number[]
+  /**
+   * What `masks` carries: the logits (default), the masks binarised in the inference worker (a
+   * quarter of the bytes), or nothing when only the extents and low-res logits are needed.
+   */
+  readonly maskOutput?: MaskOutput
+}
+
+export type MaskOutput = 'logits' | 'binary' | 'none'
+
+/** Foreground area and inclusive bounds of one mask plane (logit > 0), at outputSize. */
+export interface MaskExtent {
+  readonly area: number
+  readonly x0: number
+  readonly y0: number
+  readonly x1: number
+  readonly y1: number
 }
 
 export interface DecodeResult {
   /** 4 for a multimask export: index 0 single-mask, 1..3 multimask. */
   readonly maskCount: number
-  /** [maskCount, outputSize.height, outputSize.width] logits; binarise with > 0. */
+  /** [maskCount, outputSize.height, outputSize.width] logits (binarise with > 0); empty unless maskOutput is 'logits'. */
   readonly masks: Float32Array
+  /** [maskCount, outputSize.height, outputSize.width] of 0/1 when maskOutput is 'binary', else null. */
+  readonly binaryMasks: Uint8Array | null
+  /** One per mask plane, always. */
+  readonly extents: readonly MaskExtent[]
   readonly outputSize: Size
   /** [maskCount] */
   readonly iouPredictions: Float32Array

@@ -4,6 +4,7 @@
  * thresholding at logit > 0, and an upscale-and-threshold that never allocates float logits at
  * the target size (for masks requested at a reduced size on very large images).
  */
+import type { MaskExtent } from './port'
 import { SAM_CANVAS, SAM_LOW_RES, type SamGeometry, type Size } from './geometry'
 
 /** Source taps of one axis: out[i] = w0[i] * in[i0[i]] + w1[i] * in[i1[i]]. */
@@ -77,6 +78,38 @@ export function thresholdLogits(logits: Float32Array, offset = 0, length = logit
   const mask = new Uint8Array(length)
   for (let i = 0; i < length; i++) mask[i] = logits[offset + i]! > 0 ? 1 : 0
   return mask
+}
+
+/** Area and inclusive bounds of each plane's foreground (logit > 0); zeros and an empty box for empty planes. */
+export function maskExtents(logits: Float32Array, count: number, width: number, height: number): MaskExtent[] {
+  const plane = width * height
+  const extents: MaskExtent[] = []
+  for (let k = 0; k < count; k++) {
+    let area = 0
+    let x0 = width
+    let y0 = height
+    let x1 = -1
+    let y1 = -1
+    for (let y = 0; y < height; y++) {
+      const row = k * plane + y * width
+      let first = -1
+      let last = -1
+      for (let x = 0; x < width; x++) {
+        if (logits[row + x]! > 0) {
+          if (first < 0) first = x
+          last = x
+          area++
+        }
+      }
+      if (first < 0) continue
+      if (first < x0) x0 = first
+      if (last > x1) x1 = last
+      if (y0 === height) y0 = y
+      y1 = y
+    }
+    extents.push(area > 0 ? { area, x0, y0, x1, y1 } : { area: 0, x0: 0, y0: 0, x1: -1, y1: -1 })
+  }
+  return extents
 }
 
 /**

@@ -30,3 +30,19 @@ export function hueName(hue: number): string {
 export function clampByte(value: number): number {
   return value < 0 ? 0 : value > 255 ? 255 : Math.round(value)
 }
+
+/** `color` moved by `distance` (Euclidean, 0..255 units) along a random direction, kept in range. */
+export function shiftColour(color: Rgb, distance: number, next: () => number): Rgb {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const z = 2 * next() - 1
+    const angle = 2 * Math.PI * next()
+    const r = Math.sqrt(1 - z * z)
+    const shifted = [color[0] + distance * r * Math.cos(angle), color[1] + distance * r * Math.sin(angle), color[2] + distance * z]
+    if (shifted.every((v) => v >= 0 && v <= 255)) return shifted.map(Math.round) as unknown as Rgb
+  }
+  return color.map((v) => clampByte(v + (v < 128 ? distance : -distance) / Math.sqrt(3))) as unknown as Rgb
+}
+
+export function colourDistance(a: Rgb, b: Rgb): number {
+  return Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2])
+}

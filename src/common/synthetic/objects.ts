@@ -1,9 +1,10 @@
 /**
  * Object templates: a few coloured, textured parts arranged around the object's centre. Half of
- * the objects have parts of clearly different hues: the scale-ambiguity case PerSAM-F exists for
- * (a click on one part may give the part or the whole).
+ * the objects have parts of clearly different colours (40-65 apart in RGB): the scale-ambiguity
+ * case PerSAM-F exists for, where a click on one part may give the part or the whole. The others
+ * have parts of nearly one colour (10-22 apart) that differ in shape and texture.
  */
-import { hslToRgb, hueName, type Rgb } from './color'
+import { colourDistance, hslToRgb, hueName, shiftColour, type Rgb } from './color'
 import type { Random } from './random'
 import type { LocalShape, ShapeKind } from './shapes'
 
@@ -27,7 +28,7 @@ export interface Part {
 export interface ObjectTemplate {
   readonly name: string
   readonly parts: readonly Part[]
-  /** True when the parts' hues differ by more than 60 degrees. */
+  /** True when some part's colour is more than 35 (RGB distance) from the body's. */
   readonly partsDifferInColour: boolean
   readonly baseHue: number
 }
@@ -41,17 +42,11 @@ function texture(rng: Random): Texture {
   return { kind, frequency: rng.range(2.5, 6), amplitude: kind === 'solid' ? rng.range(4, 10) : rng.range(14, 26) }
 }
 
-function hueDistance(a: number, b: number): number {
-  const d = Math.abs((((a - b) % 360) + 360) % 360)
-  return Math.min(d, 360 - d)
-}
-
 export function makeObjectTemplate(rng: Random, index: number, contrastingParts: boolean): ObjectTemplate {
   const baseHue = rng.range(0, 360)
   const partCount = rng.int(2, 3)
   const parts: Part[] = []
   const bodyHue = baseHue
-  const bodyLightness = rng.range(0.4, 0.6)
   const body: LocalShape = {
     kind: rng.pick(BODY_SHAPES),
     dx: 0,
@@ -60,11 +55,11 @@ export function makeObjectTemplate(rng: Random, index: number, contrastingParts:
     ry: rng.range(0.55, 0.8),
     angle: rng.range(-0.3, 0.3),
   }
-  parts.push({ shape: body, hue: bodyHue, color: hslToRgb(bodyHue, rng.range(0.65, 0.9), bodyLightness), texture: texture(rng) })
+  parts.push({ shape: body, hue: bodyHue, color: hslToRgb(bodyHue, rng.range(0.55, 0.85), rng.range(0.4, 0.6)), texture: texture(rng) })
+  const bodyColour = parts[0]!.color
   for (let i = 1; i < partCount; i++) {
     const direction = (i / partCount) * 2 * Math.PI + rng.range(-0.5, 0.5)
-    const hue = contrastingParts ? baseHue + rng.pick([-1, 1]) * rng.range(100, 160) : baseHue + rng.range(-20, 20)
-    const lightness = contrastingParts ? rng.range(0.4, 0.6) : bodyLightness + rng.pick([-1, 1]) * rng.range(0.12, 0.2)
+    const color = shiftColour(bodyColour, contrastingParts ? rng.range(40, 65) : rng.range(10, 22), () => rng.next())
     parts.push({
       shape: {
         kind: rng.pick(PART_SHAPES),
@@ -74,12 +69,12 @@ export function makeObjectTemplate(rng: Random, index: number, contrastingParts:
         ry: rng.range(0.2, 0.35),
         angle: direction,
       },
-      hue,
-      color: hslToRgb(hue, rng.range(0.65, 0.9), lightness),
+      hue: bodyHue,
+      color,
       texture: texture(rng),
     })
   }
-  const spread = Math.max(...parts.map((part) => hueDistance(part.hue, baseHue)))
+  const spread = Math.max(...parts.map((part) => colourDistance(part.color, bodyColour)))
   const name = `${String(index + 1).padStart(2, '0')}_${hueName(baseHue)}_${NOUNS[index % NOUNS.length]}`
-  return { name, parts, partsDifferInColour: spread > 60, baseHue }
+  return { name, parts, partsDifferInColour: spread > 35, baseHue }
 }

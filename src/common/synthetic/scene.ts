@@ -4,7 +4,7 @@
  * within each item's bounding box keeps it fast; instance masks are exact (instances are painted
  * last and never overlap each other).
  */
-import { clampByte, hslToRgb, type Rgb } from './color'
+import { clampByte, hslToRgb, shiftColour, type Rgb } from './color'
 import type { ObjectTemplate, Part, Texture } from './objects'
 import type { Random } from './random'
 import { shapeBounds, toShapeFrame, containsPoint, type Placement } from './shapes'
@@ -149,11 +149,16 @@ export function renderScene(target: ObjectTemplate, options: SceneOptions, rng: 
     paintItem(rgb, width, height, { parts: [part], placement }, noise, null)
   }
   for (let i = 0; i < options.distractorCount; i++) {
-    // A distractor copies one part's colour and texture, alone: similar colour, different object.
+    // A distractor takes one part's colour, shifted a little, alone: similar colour, different object.
     const source = rng.pick(target.parts)
     const placement = placeAway(short * rng.range(0.06, 0.12))
     if (!placement) continue
-    paintItem(rgb, width, height, { parts: [{ ...source, shape: { ...source.shape, dx: 0, dy: 0, kind: rng.pick(['ellipse', 'rect'] as const) } }], placement }, noise, null)
+    const shifted: Part = {
+      ...source,
+      color: shiftColour(source.color, rng.range(28, 45), () => rng.next()),
+      shape: { ...source.shape, dx: 0, dy: 0, kind: rng.pick(['ellipse', 'rect'] as const) },
+    }
+    paintItem(rgb, width, height, { parts: [shifted], placement }, noise, null)
   }
   const instanceMasks = instances.map((placement) => {
     const mask = new Uint8Array(width * height)

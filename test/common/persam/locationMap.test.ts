@@ -77,7 +77,7 @@ describe('location map without materialisation', () => {
       for (let y = Math.max(0, first.y - radius); y < Math.min(geometry.originalHeight, first.y + radius); y++) {
         for (let x = Math.max(0, first.x - radius); x < Math.min(geometry.originalWidth, first.x + radius); x++) exclude[y * geometry.originalWidth + x] = 1
       }
-      const second = map.extreme('max', exclude)!
+      const second = map.extreme('max', { width: geometry.originalWidth, height: geometry.originalHeight, data: exclude })!
       expect(second.y * geometry.originalWidth + second.x).toBe(naiveExtreme(full, 'max', exclude))
     })
 
@@ -104,6 +104,21 @@ describe('location map without materialisation', () => {
       }
     })
   }
+
+  it('takes exclusion masks at another resolution, pixel centre to mask pixel', () => {
+    const geometry = geometryOf(400, 300)
+    const map = new LocationMap(smoothGrid(21), geometry)
+    const full = naiveFullMap(smoothGrid(21), geometry)
+    // A 40x30 mask: each mask pixel covers 10x10 image pixels.
+    const small = new Uint8Array(40 * 30)
+    const first = map.extreme('max')!
+    for (let my = 0; my < 30; my++) for (let mx = 0; mx < 40; mx++) if (Math.abs(mx * 10 + 5 - first.x) < 60 && Math.abs(my * 10 + 5 - first.y) < 60) small[my * 40 + mx] = 1
+    const expanded = new Uint8Array(400 * 300)
+    for (let y = 0; y < 300; y++) for (let x = 0; x < 400; x++) expanded[y * 400 + x] = small[Math.floor(y / 10) * 40 + Math.floor(x / 10)]!
+    const second = map.extreme('max', { width: 40, height: 30, data: small })!
+    expect(second.y * 400 + second.x).toBe(naiveExtreme(full, 'max', expanded))
+    expect(expanded[second.y * 400 + second.x]).toBe(0)
+  })
 
   it('gives padding cells the lowest attention when aligned on a landscape image', () => {
     const geometry = geometryOf(400, 200)

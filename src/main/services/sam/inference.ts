@@ -5,7 +5,7 @@
  */
 import * as ort from 'onnxruntime-node'
 import { SAM_CANVAS, SAM_FEATURES, SAM_GRID, SAM_LOW_RES } from '../../../common/sam/geometry'
-import { upscaleLogitsToMask, thresholdLogits } from '../../../common/sam/postprocess'
+import { maskExtents, upscaleLogitsToMask, thresholdLogits } from '../../../common/sam/postprocess'
 import { normalizeToCanvas, toHwcFloat } from '../../../common/sam/preprocess'
 import { encodePrompt } from '../../../common/sam/prompts'
 import type { LoadedModel, OpenSession } from './modelSessions'
@@ -102,7 +102,9 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
   })
   return {
     maskCount,
-    masks: maskValues,
+    masks: job.maskOutput === 'logits' ? maskValues : new Float32Array(0),
+    binaryMasks: job.maskOutput === 'binary' ? thresholdLogits(maskValues) : null,
+    extents: maskExtents(maskValues, maskCount, width, height),
     outputSize: job.outputSize,
     iouPredictions: iou.data as Float32Array,
     lowResLogits: lowRes.data as Float32Array,

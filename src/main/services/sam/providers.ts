@@ -9,6 +9,11 @@ export const EXECUTION_PROVIDERS = ['cuda', 'dml', 'coreml', 'cpu'] as const
 export type ExecutionProviderName = (typeof EXECUTION_PROVIDERS)[number]
 export type ProviderPreference = 'auto' | readonly ExecutionProviderName[]
 
+/** A user's single choice ('auto' or one provider) as a preference list (cpu is appended later). */
+export function preferenceFromChoice(choice: 'auto' | ExecutionProviderName): ProviderPreference {
+  return choice === 'auto' ? 'auto' : [choice]
+}
+
 export interface ProviderAttempt {
   readonly provider: ExecutionProviderName
   readonly ok: boolean

@@ -187,6 +187,7 @@ export class SamRuntime implements SamDecoderPort {
         attnSim: request.attnSim ?? null,
         targetEmbedding: request.targetEmbedding ?? null,
         fullSizeMasks: request.fullSizeMasks ?? [],
+        maskOutput: request.maskOutput ?? 'logits',
       },
       embedding.data,
       options,

@@ -36,6 +36,7 @@ const decodeJob = (key: string) => ({
   attnSim: null,
   targetEmbedding: null,
   fullSizeMasks: [],
+    maskOutput: 'logits' as const,
 })
 
 describe('InferenceWorkerClient', () => {
