@@ -203,8 +203,9 @@ export class FakeStudio implements StudioApi {
     'model:state': () => ({ activeModelId: 'toy', loadState: 'ready', requestedProvider: 'auto', activeProvider: 'cpu', attempts: [], error: null }),
     'model:list': () => ({
       installed: [{ id: 'toy', name: 'Toy SAM', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 1000, licence: 'Apache-2.0' }],
-      catalog: [],
+      catalog: [{ id: 'sam-vit-b', name: 'SAM ViT-B', family: 'sam', downloadBytes: 375_000_000, verified: true, licence: 'Apache-2.0', installed: false, notes: '' }],
     }),
+    'model:providers': () => [{ name: 'cpu', available: true, reason: null }],
     'project:recent': () => [],
     'project:current': () => this.project,
     'project:openDemo': () => (this.project = { ...DEMO_PROJECT, imageCount: this.images.length }),

@@ -16,6 +16,7 @@ import { CategoryManager } from './managers/CategoryManager'
 import { DocumentManager } from './managers/DocumentManager'
 import { HistoryManager } from './managers/HistoryManager'
 import { JobManager } from './managers/JobManager'
+import { ModelManager } from './managers/ModelManager'
 import { PromptManager } from './managers/PromptManager'
 import { ReviewManager } from './managers/ReviewManager'
 import { initialState, type DialogId, type DocumentState, type EditorState, type SessionState } from './state'
@@ -33,6 +34,7 @@ const MAX_NOTICES = 5
 export class Editor {
   readonly store = new Store<EditorState>(initialState())
   readonly documents = new DocumentManager(this)
+  readonly models = new ModelManager(this)
   readonly categories = new CategoryManager(this)
   readonly prompts = new PromptManager(this)
   readonly annotations = new AnnotationManager(this)

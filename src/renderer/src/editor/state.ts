@@ -6,6 +6,7 @@
  */
 import type {
   AppInfo,
+  CatalogModel,
   Category,
   HistoryState,
   ImageDetail,
@@ -18,6 +19,7 @@ import type {
   ModelState,
   ProjectSummary,
   PromptPoint,
+  ProviderAvailability,
   RecentProject,
   SegmentPreview,
 } from '../../../common/ipc/types'
@@ -25,7 +27,7 @@ import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
 
 export type ToolId = 'select' | 'samPoints' | 'samBox' | 'brush' | 'eraser'
-export type DialogId = 'propagate' | 'export' | 'help' | 'newProject'
+export type DialogId = 'propagate' | 'export' | 'help'
 
 export const IMAGE_PAGE_SIZE = 100
 
@@ -46,8 +48,12 @@ export interface ImagesState {
 
 export interface CoreInfo {
   readonly app: AppInfo | null
+  /** Why app:info failed: the core cannot be reached at all. */
+  readonly appError: string | null
   readonly model: ModelState | null
   readonly installedModels: readonly InstalledModel[] | null
+  readonly catalog: readonly CatalogModel[] | null
+  readonly providers: readonly ProviderAvailability[] | null
   readonly recent: readonly RecentProject[] | null
 }
 
@@ -156,7 +162,7 @@ export const DEFAULT_BRUSH_RADIUS = 12
 export function initialState(): EditorState {
   return {
     doc: {
-      core: { app: null, model: null, installedModels: null, recent: null },
+      core: { app: null, appError: null, model: null, installedModels: null, catalog: null, providers: null, recent: null },
       project: null,
       images: {
         filter: { state: null, categoryId: null, order: 'name' },

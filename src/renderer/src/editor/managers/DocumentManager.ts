@@ -4,6 +4,7 @@
  * after a newer request for the same thing are dropped.
  */
 import type { ImageListItem, ProjectSummary } from '../../../../common/ipc/types'
+import { describeError } from '../api'
 import type { Editor } from '../Editor'
 import { IMAGE_PAGE_SIZE, type ImageFilter, type ImagesState } from '../state'
 
@@ -23,14 +24,11 @@ export class DocumentManager {
   async loadCoreInfo(): Promise<void> {
     const { api } = this.editor
     await Promise.all([
-      this.editor.attempt('Reading the studio version', async () => {
-        const app = await api.call('app:info', {})
-        this.editor.updateDoc((doc) => ({ core: { ...doc.core, app } }))
-      }),
-      this.editor.attempt('Reading the model state', async () => {
-        const [model, list] = await Promise.all([api.call('model:state', {}), api.call('model:list', {})])
-        this.editor.updateDoc((doc) => ({ core: { ...doc.core, model, installedModels: list.installed } }))
-      }),
+      api.call('app:info', {}).then(
+        (app) => this.editor.updateDoc((doc) => ({ core: { ...doc.core, app, appError: null } })),
+        (error: unknown) => this.editor.updateDoc((doc) => ({ core: { ...doc.core, appError: describeError(error) } })),
+      ),
+      this.editor.models.load(),
       this.editor.attempt('Reading recent projects', async () => {
         const recent = await api.call('project:recent', {})
         this.editor.updateDoc((doc) => ({ core: { ...doc.core, recent } }))
