@@ -243,3 +243,16 @@ describe('editor jobs', () => {
     expect(editor.session.notices.at(-1)?.message).toBe(`${job!.label} failed: /out is read-only`)
   })
 })
+
+describe('job reports out of order', () => {
+  it('keeps the newest report when an older one arrives late', async () => {
+    const editor = await TestEditor.withDemo()
+    const job = await editor.jobs.startExport({ format: 'png', path: '/out' })
+    editor.fake.emit('job:progress', { ...job!, done: 3 })
+    editor.jobs.track({ ...job!, done: 1 })
+    expect(editor.jobs.byId(job!.id)?.done).toBe(3)
+    const finished = editor.fake.finishJob(job!.id, { path: '/out', images: 1, annotations: 1, warnings: [] })
+    editor.jobs.track({ ...job!, done: 1 })
+    expect(editor.jobs.byId(job!.id)).toEqual(finished)
+  })
+})

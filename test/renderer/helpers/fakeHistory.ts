@@ -12,13 +12,18 @@ export class FakeHistory {
   private readonly done: Step[] = []
   private readonly undone: Step[] = []
 
-  constructor(private readonly annotations: Map<number, AnnotationInfo>) {}
+  constructor(
+    private readonly annotations: Map<number, AnnotationInfo>,
+    /** Called after every change, as the core emits history:changed. */
+    private readonly changed: (state: HistoryState) => void = () => {},
+  ) {}
 
   record<T>(label: string, imageIds: readonly number[], change: () => T): T {
     const before = new Map(this.annotations)
     const result = change()
     this.done.push({ label, imageIds, before, after: new Map(this.annotations) })
     this.undone.length = 0
+    this.changed(this.state())
     return result
   }
 
@@ -33,6 +38,7 @@ export class FakeHistory {
     if (!step) return null
     this.restore(step.before)
     this.undone.push(step)
+    this.changed(this.state())
     return { label: `Undo ${step.label}`, imageIds: step.imageIds, history: this.state() }
   }
 
@@ -41,6 +47,7 @@ export class FakeHistory {
     if (!step) return null
     this.restore(step.after)
     this.done.push(step)
+    this.changed(this.state())
     return { label: `Redo ${step.label}`, imageIds: step.imageIds, history: this.state() }
   }
 

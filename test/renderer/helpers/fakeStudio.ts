@@ -49,7 +49,7 @@ export class FakeStudio implements StudioApi {
   categories: Omit<Category, 'annotationCount' | 'referenceCount'>[] = []
   readonly annotations = new Map<number, AnnotationInfo>()
   readonly jobs = new Map<string, JobInfo>()
-  readonly history = new FakeHistory(this.annotations)
+  readonly history = new FakeHistory(this.annotations, (state) => this.emit('history:changed', state))
   project: ProjectSummary | null = null
   private readonly listeners = new Map<string, Set<(payload: never) => void>>()
   private readonly held = new Set<InvokeChannel>()

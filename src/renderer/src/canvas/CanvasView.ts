@@ -90,6 +90,8 @@ export class CanvasView {
     const { camera } = state.session
     this.stage.position({ x: camera.x, y: camera.y })
     this.stage.scale({ x: camera.zoom, y: camera.zoom })
+    // For browser tests: where image pixels land on screen.
+    this.container.dataset.camera = `${camera.x} ${camera.y} ${camera.zoom}`
     // Past 2 screen pixels per preview pixel, show pixels as squares: annotators want to see edges.
     const detail = state.doc.image
     const scale = detail ? previewScale(detail.image.width, detail.image.height) : 1

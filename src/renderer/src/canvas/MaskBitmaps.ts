@@ -38,7 +38,11 @@ export class MaskBitmaps {
     private readonly decodeRuns: (rle: RleMask) => ArrayLike<number>,
     /** Bitmap pixels per image pixel for an image of this size (the preview's scale). */
     private readonly scaleFor: (width: number, height: number) => number,
+    /** Told once per distinct failure (a malformed RLE must not stop the drawing loop). */
+    private readonly onError: (message: string) => void = () => {},
   ) {}
+
+  private readonly reported = new Set<string>()
 
   /** The bitmap to show for `key` now (possibly the previous one while the new one is queued). */
   get(key: string, rle: RleMask, color: string): MaskBitmap | null {
@@ -88,8 +92,17 @@ export class MaskBitmaps {
 
   private draw(rle: RleMask, color: string): MaskBitmap | 'empty' {
     const [height, width] = rle.size
-    const raster = rasterizeRuns(this.decodeRuns(rle), height, this.scaleFor(width, height))
-    return raster ? toCanvas(raster, color) : 'empty'
+    try {
+      const raster = rasterizeRuns(this.decodeRuns(rle), height, this.scaleFor(width, height))
+      return raster ? toCanvas(raster, color) : 'empty'
+    } catch (error) {
+      const message = `A mask could not be drawn: ${error instanceof Error ? error.message : String(error)}`
+      if (!this.reported.has(message)) {
+        this.reported.add(message)
+        this.onError(message)
+      }
+      return 'empty'
+    }
   }
 }
 

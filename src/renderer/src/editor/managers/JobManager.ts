@@ -34,9 +34,13 @@ export class JobManager {
     return this.editor.session.jobs.find((job) => job.id === jobId) ?? null
   }
 
-  /** Records a job's latest report and reacts when it finishes. */
+  /**
+   * Records a job's latest report and reacts when it finishes. Reports can arrive out of order
+   * (the start response after the first progress event), so an older one never replaces a newer.
+   */
   track(job: JobInfo): void {
     const previous = this.byId(job.id)
+    if (previous && isOlderReport(job, previous)) return
     const jobs = [job, ...this.editor.session.jobs.filter((j) => j.id !== job.id)]
     const active = jobs.filter((j) => j.state === 'queued' || j.state === 'running')
     const finished = jobs.filter((j) => j.state !== 'queued' && j.state !== 'running').slice(0, FINISHED_JOBS_KEPT)
@@ -110,4 +114,12 @@ export class JobManager {
       this.editor.track(this.repropagate(categoryId))
     }
   }
+}
+
+const TERMINAL: ReadonlySet<JobInfo['state']> = new Set(['done', 'failed', 'cancelled'])
+
+/** JobInfo has no revision number: a report is older if it is not finished while the known one is, or counts less. */
+function isOlderReport(report: JobInfo, known: JobInfo): boolean {
+  if (TERMINAL.has(known.state)) return !TERMINAL.has(report.state) || report.done < known.done
+  return !TERMINAL.has(report.state) && report.done < known.done
 }

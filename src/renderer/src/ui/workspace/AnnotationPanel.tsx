@@ -8,6 +8,7 @@ export function AnnotationPanel() {
   const categories = useEditorState((s) => s.doc.categories)
   const selectedId = useEditorState((s) => s.session.selectedAnnotationId)
   const hoverId = useEditorState((s) => s.session.hoverAnnotationId)
+  const activeCategoryId = useEditorState((s) => s.session.activeCategoryId)
 
   if (!detail) return null
   const annotations = detail.annotations
@@ -73,7 +74,7 @@ export function AnnotationPanel() {
           )
         })}
       </ul>
-      <button type="button" className="small" onClick={() => void editor.annotations.markImageAbsent()} disabled={editor.session.activeCategoryId === null}>
+      <button type="button" className="small" onClick={() => void editor.annotations.markImageAbsent()} disabled={activeCategoryId === null} data-testid="mark-image-absent">
         Object not in this image
       </button>
     </section>

@@ -12,7 +12,7 @@ export function ReviewBar() {
     <div className="review-bar" data-testid="review-bar" data-finished={review.finished} data-annotation-id={current?.id ?? ''}>
       <strong>Review</strong>
       <span data-testid="review-position">
-        image {Math.max(0, review.imageIndex) + 1} of {review.queue.length}
+        {Math.max(0, review.imageIndex) + 1} / {review.queue.length}
         {review.proposals.length > 1 ? ` · proposal ${review.proposalIndex + 1} of ${review.proposals.length}` : ''}
       </span>
       <span>
@@ -41,9 +41,6 @@ export function ReviewBar() {
         <input type="checkbox" checked={review.learnFromCorrections} onChange={(event) => editor.review.setLearnFromCorrections(event.target.checked)} data-testid="review-learn" />
         learn from corrections
       </label>
-      <button type="button" className="small" onClick={() => editor.review.stop()}>
-        Stop
-      </button>
     </div>
   )
 }

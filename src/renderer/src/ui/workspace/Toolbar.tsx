@@ -4,8 +4,8 @@ import { useEditor, useEditorState } from '../editorContext'
 
 const TOOLS: readonly { id: ToolId; label: string; key: string }[] = [
   { id: 'select', label: 'Select', key: 'V' },
-  { id: 'samPoints', label: 'SAM points', key: 'S' },
-  { id: 'samBox', label: 'SAM box', key: 'Shift+S' },
+  { id: 'samPoints', label: 'Points', key: 'S' },
+  { id: 'samBox', label: 'Box', key: 'Shift+S' },
   { id: 'brush', label: 'Brush', key: 'B' },
   { id: 'eraser', label: 'Eraser', key: 'E' },
 ]
@@ -28,7 +28,7 @@ export function Toolbar() {
             className={`tool${tool === t.id ? ' tool--on' : ''}`}
             aria-pressed={tool === t.id}
             onClick={() => editor.tools.setTool(t.id)}
-            title={`${t.label} (${t.key})`}
+            title={`${t.id.startsWith('sam') ? `SAM ${t.label.toLowerCase()}` : t.label} (${t.key})`}
             data-testid={`tool-${t.id}`}
           >
             {t.label} <kbd>{t.key}</kbd>
@@ -49,14 +49,18 @@ export function Toolbar() {
         </button>
       </div>
       <div className="toolbar__group">
-        <button type="button" onClick={() => editor.openDialog('propagate')} data-testid="open-propagate">
-          Propagate <kbd>P</kbd>
+        <button type="button" onClick={() => editor.openDialog('propagate')} title="Propagate to other images (P)" data-testid="open-propagate">
+          Propagate
         </button>
-        <button type="button" className={reviewing ? 'tool--on' : ''} onClick={() => (reviewing ? editor.review.stop() : void editor.review.start())} data-testid="toggle-review">
-          {reviewing ? 'Stop review' : 'Review'} <kbd>Shift+R</kbd>
+        <button
+          type="button"
+          className={reviewing ? 'tool--on' : ''}
+          title="Review proposals, least confident first (Shift+R)"
+          onClick={() => (reviewing ? editor.review.stop() : void editor.review.start())} data-testid="toggle-review">
+          {reviewing ? 'Stop review' : 'Review'}
         </button>
         <button type="button" onClick={() => editor.openDialog('export')} data-testid="open-export">
-          Export…
+          Export
         </button>
       </div>
       <div className="toolbar__group toolbar__group--right">
