@@ -256,3 +256,33 @@ describe('job reports out of order', () => {
     expect(editor.jobs.byId(job!.id)).toEqual(finished)
   })
 })
+
+describe('a new project', () => {
+  it('creates the project, follows its import job, and opens the first image once there is one', async () => {
+    const fake = new FakeStudio({ images: 3 })
+    const imported = fake.images
+    fake.images = []
+    fake.importTotal = 3
+    const editor = new TestEditor(fake)
+    await editor.start()
+    await editor.documents.createProject('/photos', 'P')
+    await editor.whenIdle()
+    expect(fake.requestsTo('project:create')).toEqual([{ imagesRoot: '/photos', name: 'P' }])
+    expect(editor.doc.project?.name).toBe('P')
+    const importJobId = editor.jobs.running('import')[0]!.id
+    expect(editor.doc.image).toBeNull()
+    expect(editor.jobs.running('import')).toHaveLength(1)
+
+    fake.images = imported.slice(0, 2)
+    fake.emit('job:progress', { ...fake.jobs.get(importJobId)!, done: 2 })
+    await editor.whenIdle()
+    expect(editor.doc.images.total).toBe(2)
+    expect(editor.doc.image?.image.id).toBe(1)
+
+    fake.images = imported
+    fake.finishJob(importJobId, { imported: { images: 3, annotations: 0, categories: 0 }, skipped: [], duplicates: [] })
+    await editor.whenIdle()
+    expect(editor.doc.images.total).toBe(3)
+    expect(editor.jobs.running()).toEqual([])
+  })
+})

@@ -51,6 +51,8 @@ export class FakeStudio implements StudioApi {
   readonly jobs = new Map<string, JobInfo>()
   readonly history = new FakeHistory(this.annotations, (state) => this.emit('history:changed', state))
   project: ProjectSummary | null = null
+  /** How many images project:create's import job announces. */
+  importTotal = 0
   private readonly listeners = new Map<string, Set<(payload: never) => void>>()
   private readonly held = new Set<InvokeChannel>()
   private readonly heldCalls: HeldCall[] = []
@@ -210,6 +212,12 @@ export class FakeStudio implements StudioApi {
     'project:current': () => this.project,
     'project:openDemo': () => (this.project = { ...DEMO_PROJECT, imageCount: this.images.length }),
     'project:open': ({ projectDir }) => (this.project = { ...DEMO_PROJECT, projectDir, isDemo: false, imageCount: this.images.length }),
+    /** The import job's total is the number of images the test prepared; `images` fills as the test decides. */
+    'project:create': ({ imagesRoot, name, projectDir }) => {
+      const project = { projectDir: projectDir ?? `${imagesRoot}/.persam`, name: name ?? 'Untitled', imagesRoot, imageCount: 0, annotationCount: 0, isDemo: false }
+      this.project = project
+      return { project, importJob: this.startJob('import', `Import ${imagesRoot}`, this.importTotal) }
+    },
     'project:close': () => {
       this.project = null
       return null

@@ -47,6 +47,7 @@ export class JobManager {
     this.editor.updateSession({ jobs: [...active, ...finished] })
     const justEnded = job.finishedAt !== null && (previous === null || previous.finishedAt === null)
     if (justEnded) this.onEnded(job)
+    else if (job.kind === 'import' && job.done !== previous?.done) this.editor.track(this.onImportProgress())
   }
 
   async startPropagation(settings: PropagationSettings): Promise<JobInfo | undefined> {
@@ -98,6 +99,13 @@ export class JobManager {
   async load(): Promise<void> {
     const jobs = await this.editor.attempt('Listing jobs', () => this.editor.api.call('job:list', {}))
     if (jobs) this.editor.store.batch(() => jobs.forEach((job) => this.track(job)))
+  }
+
+  /** A new project fills up while its import runs: show the images as they come, open the first. */
+  private async onImportProgress(): Promise<void> {
+    await this.editor.documents.reloadImagePages()
+    const first = this.editor.documents.itemAt(0)
+    if (!this.editor.doc.image && first && this.editor.session.loadingImageId === null) await this.editor.documents.openImage(first.id)
   }
 
   private onEnded(job: JobInfo): void {

@@ -30,6 +30,8 @@ export function AnnotationPanel() {
               data-annotation-id={annotation.id}
               data-status={annotation.status}
               data-reference={annotation.isReference}
+              onMouseEnter={() => editor.updateSession({ hoverAnnotationId: annotation.id })}
+              onMouseLeave={() => editor.updateSession({ hoverAnnotationId: null })}
             >
               <button type="button" className="annotation__main" onClick={() => editor.annotations.select(selected ? null : annotation.id)}>
                 <span className="swatch" style={{ background: category?.color ?? '#888' }} />
