@@ -26,6 +26,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
           cli: resolve(__dirname, 'src/cli/index.ts'),
+          // The SAM inference worker runs as its own file (worker_threads), next to index.js.
+          inferenceWorker: resolve(__dirname, 'src/main/services/sam/inferenceWorker.ts'),
         },
       },
     },

@@ -1,0 +1,72 @@
+/**
+ * What the rest of the studio (the PerSAM engine, the studio API) needs from a SAM model, as
+ * plain data: the worker-backed runtime in src/main/services/sam implements these ports.
+ */
+import type { SamGeometry, Size } from './geometry'
+import type { PromptBox, PromptPoint } from './prompts'
+
+/** The encoder output for one image: [256,64,64] float32, channel-major, plus where the image sits. */
+export interface ImageEmbedding {
+  readonly modelId: string
+  /** Identifies the image content (e.g. a SHA-256 of the file); with modelId it keys the caches. */
+  readonly imageKey: string
+  readonly data: Float32Array
+  readonly geometry: SamGeometry
+}
+
+export const EMBEDDING_DIMS = [256, 64, 64] as const
+export const EMBEDDING_LENGTH = 256 * 64 * 64
+
+export interface DecodeRequest {
+  readonly embedding: ImageEmbedding
+  /** Clicks in image pixels; label 1 positive, 0 negative. */
+  readonly points: readonly PromptPoint[]
+  /** A box in image pixels. Without one, the padding point is appended. */
+  readonly box?: PromptBox | null
+  /** Previous low-res logits (256*256) to refine; has_mask_input is 1 when given. */
+  readonly maskInput?: Float32Array | null
+  /**
+   * Size of `masks` (the decoder's orig_im_size). Default: the image size, or a smaller size with
+   * the same aspect ratio when the image exceeds the runtime's mask pixel budget.
+   */
+  readonly outputSize?: Size
+  /** PerSAM target-guided attention, [4096] (64x64 row-major, sigmoid of a z-scored similarity). */
+  readonly attnSim?: Float32Array | null
+  /** PerSAM target embedding, [256] (the raw mean feature of the target). */
+  readonly targetEmbedding?: Float32Array | null
+  /**
+   * Indices of masks to also return binarised (logit > 0) at the image's full size, upscaled from
+   * `masks` when those were requested smaller.
+   */
+  readonly fullSizeMasks?: readonly number[]
+}
+
+export interface DecodeResult {
+  /** 4 for a multimask export: index 0 single-mask, 1..3 multimask. */
+  readonly maskCount: number
+  /** [maskCount, outputSize.height, outputSize.width] logits; binarise with > 0. */
+  readonly masks: Float32Array
+  readonly outputSize: Size
+  /** [maskCount] */
+  readonly iouPredictions: Float32Array
+  /** [maskCount, 256, 256] logits over the padded canvas (feed one back as maskInput). */
+  readonly lowResLogits: Float32Array
+  /** One entry per requested fullSizeMasks index: [height * width] of 0/1 at the image size. */
+  readonly fullSizeMasks: readonly { readonly index: number; readonly mask: Uint8Array }[]
+}
+
+export interface DecoderCapabilities {
+  readonly maskCount: number
+  /** The decoder used when attnSim/targetEmbedding are given has those inputs. */
+  readonly persamInputs: boolean
+}
+
+export interface SamDecoderPort {
+  readonly capabilities: DecoderCapabilities
+  decode(request: DecodeRequest): Promise<DecodeResult>
+}
+
+/** One plane of a [maskCount, ...] result, without copying. */
+export function maskPlane(values: Float32Array, index: number, planeSize: number): Float32Array {
+  return values.subarray(index * planeSize, (index + 1) * planeSize)
+}
