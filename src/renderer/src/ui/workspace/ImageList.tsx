@@ -32,6 +32,12 @@ export function ImageList() {
     if (images.total > 0) void editor.documents.ensureRange(first, last + 1)
   }, [editor, first, last, images.total, images.pages])
 
+  // Keyboard navigation and the review walk keep the open image in view.
+  useEffect(() => {
+    const index = openId === null ? -1 : editor.documents.indexOf(openId)
+    if (index >= 0) virtualizer.scrollToIndex(index, { align: 'auto' })
+  }, [editor, openId, virtualizer])
+
   if (images.total === 0) return <p className="muted pad">No images match this filter.</p>
   return (
     <div ref={scroller} className="image-list" data-testid="image-list">
