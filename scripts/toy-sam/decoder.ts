@@ -11,6 +11,8 @@ import {
   BOX_TOLERANCE,
   CANVAS,
   CELL,
+  CONNECTIVITY_PENALTY,
+  CONNECTIVITY_STEPS,
   EPSILON,
   FEATURES,
   GRID,
@@ -76,6 +78,10 @@ export function buildToyDecoder(options: { persam: boolean }): GraphBuilder {
   const cellIndex = op.cast(op.reshape(op.matmul(cellXY, g.float('cell_stride', [1, GRID], [2, 1])), [-1]), 'int64', 'prototype_cell')
   const similarity = op.matmul(op.gather(unit, cellIndex, 0, 'prototype_features'), unitT, 'prototype_similarity')
   let score = op.reduceMax(op.select(prototypeWeight, similarity, g.float('no_match', NO_MATCH)), [0], false, 'positive_score')
+  // Connectivity seeds: the prototypes' own cells.
+  const cellIds = g.initializer('cell_ids', 'float32', [1, CELLS], Float32Array.from({ length: CELLS }, (_, i) => i))
+  const oneHot = op.asFloat(op.equal(op.unsqueeze(op.cast(cellIndex, 'float32'), [1]), cellIds), 'prototype_one_hot')
+  let seeds = op.reduceMax(op.mul(oneHot, prototypeWeight), [0], false, 'prototype_seeds')
 
   if (targetEmbedding) {
     // The target embedding is one more positive prototype, switched off when it is all zeros.
@@ -84,7 +90,11 @@ export function buildToyDecoder(options: { persam: boolean }): GraphBuilder {
     const targetUnit = op.div(target, op.max(targetNorm, g.float('epsilon', EPSILON)))
     const hasTarget = op.asFloat(op.greater(targetNorm, g.float('epsilon', EPSILON)), 'has_target')
     const targetScore = op.select(hasTarget, op.matmul(targetUnit, unitT), g.float('no_match', NO_MATCH))
-    score = op.max(score, op.reshape(targetScore, [CELLS]), 'positive_or_target_score')
+    const targetScoreFlat = op.reshape(targetScore, [CELLS])
+    score = op.max(score, targetScoreFlat, 'positive_or_target_score')
+    // A location-free prototype: every cell that matches it above the tightest threshold is a seed.
+    const targetSeeds = op.mul(hasTarget, op.asFloat(op.greater(targetScoreFlat, g.float('target_seed_threshold', MASK_THRESHOLDS[0]))))
+    seeds = op.max(seeds, op.reshape(targetSeeds, [CELLS]), 'seeds_with_target')
   }
 
   // Negative points subtract a Gaussian bump around themselves (distances in model pixels).
@@ -101,10 +111,22 @@ export function buildToyDecoder(options: { persam: boolean }): GraphBuilder {
     score = op.add(score, op.mul(guidance, g.float('attn_sim_weight', ATTN_SIM_WEIGHT)), 'score_after_attn_sim')
   }
 
-  // Low-res logits: bilinear x4, one threshold per mask.
-  const score256 = op.resizeBilinear(op.reshape(score, [1, 1, GRID, GRID]), g.int64('low_res_size', [1, 1, LOW_RES, LOW_RES]), 'score_low_res')
+  // Connectivity: per mask, the cells above its threshold reachable from a prototype's cell.
+  const score64 = op.reshape(score, [1, 1, GRID, GRID], 'score_grid')
   const thresholds = g.float('mask_thresholds', [...MASK_THRESHOLDS], [1, MASKS, 1, 1])
+  const region = op.asFloat(op.greater(score64, thresholds), 'mask_regions')
+  let reach = op.mul(op.reshape(seeds, [1, 1, GRID, GRID]), region, 'reach_0')
+  for (let step = 1; step <= CONNECTIVITY_STEPS; step++) reach = op.mul(op.maxPool3x3(reach), region, `reach_${step}`)
+  // Grown by one cell, so the penalty's bilinear ramp falls on cells already below the threshold
+  // and the mask's edge stays where the score puts it.
+  const unreached = op.sub(g.float('one', 1), op.maxPool3x3(reach, 'reach_grown'), 'unreached')
+
+  // Low-res logits: bilinear x4, one threshold per mask, unreached cells pushed down.
+  const lowResSize = g.int64('low_res_size', [1, 1, LOW_RES, LOW_RES])
+  const score256 = op.resizeBilinear(score64, lowResSize, 'score_low_res')
+  const unreached256 = op.resizeBilinear(unreached, g.int64('low_res_masks_size', [1, MASKS, LOW_RES, LOW_RES]), 'unreached_low_res')
   let logits = op.mul(op.sub(score256, thresholds), g.float('logit_scale', LOGIT_SCALE), 'threshold_logits')
+  logits = op.sub(logits, op.mul(unreached256, g.float('connectivity_penalty', CONNECTIVITY_PENALTY)), 'connected_logits')
 
   // Box: low-res pixels whose centre (4u+2 in model pixels) is outside the grown box lose BOX_PENALTY.
   const lowResCentres = Float32Array.from({ length: LOW_RES }, (_, u) => (CANVAS / LOW_RES) * u + CANVAS / LOW_RES / 2)

@@ -33,6 +33,14 @@ export const BOX_TOLERANCE = 2
 export const MASK_INPUT_CLIP = 4
 /** iou_prediction = area(logit > STABILITY_OFFSET) / max(1, area(logit > -STABILITY_OFFSET)). */
 export const STABILITY_OFFSET = 1
+/**
+ * Connectivity: mask k keeps only the cells above its threshold that are 8-connected (within
+ * CONNECTIVITY_STEPS cell steps) to a positive prototype's cell; cells farther than one cell from
+ * that connected region lose CONNECTIVITY_PENALTY logits. Like real SAM, a click segments the object under it, not every
+ * region of the same colour elsewhere in the image.
+ */
+export const CONNECTIVITY_STEPS = 64
+export const CONNECTIVITY_PENALTY = 40
 /** PerSAM decoder: score += ATTN_SIM_WEIGHT * (attn_sim - 0.5). */
 export const ATTN_SIM_WEIGHT = 0.5
 /** Norms below this count as zero (an all-zero target_embedding switches the target prototype off). */

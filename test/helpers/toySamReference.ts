@@ -8,6 +8,8 @@ import {
   BOX_PENALTY,
   BOX_TOLERANCE,
   COLOUR_SIGMA,
+  CONNECTIVITY_PENALTY,
+  CONNECTIVITY_STEPS,
   EPSILON,
   LOGIT_SCALE,
   MASK_INPUT_CLIP,
@@ -86,14 +88,45 @@ export function referenceDecode(embedding: Float32Array, prompt: ReferencePrompt
     score[cell] = positive - NEGATIVE_WEIGHT * penalty + (prompt.attnSim ? ATTN_SIM_WEIGHT * (prompt.attnSim[cell]! - 0.5) : 0)
   }
   const score256 = resizeBilinear(score, { width: 64, height: 64 }, { width: 256, height: 256 })
+  const seeds = new Set(prototypes.map((p) => cellOf(p.y) * 64 + cellOf(p.x)))
+  if (target) for (let cell = 0; cell < CELLS; cell++) if (dot(target, unit[cell]!) > MASK_THRESHOLDS[0]!) seeds.add(cell)
   const lowRes = new Float32Array(4 * 65536)
   const iou = new Float32Array(4)
   for (let k = 0; k < 4; k++) {
+    // 8-connected flood fill from the prototype cells through cells above the threshold.
+    const region = score.map((v) => (v > MASK_THRESHOLDS[k]! ? 1 : 0))
+    let reach = Float32Array.from({ length: CELLS }, (_, cell) => (seeds.has(cell) ? region[cell]! : 0))
+    for (let step = 0; step < CONNECTIVITY_STEPS; step++) {
+      const next = new Float32Array(CELLS)
+      for (let cell = 0; cell < CELLS; cell++) {
+        if (!region[cell]) continue
+        const r = Math.floor(cell / 64)
+        const c = cell % 64
+        for (let dr = -1; dr <= 1 && !next[cell]; dr++) {
+          for (let dc = -1; dc <= 1; dc++) {
+            const rr = r + dr
+            const cc = c + dc
+            if (rr >= 0 && rr < 64 && cc >= 0 && cc < 64 && reach[rr * 64 + cc]) {
+              next[cell] = 1
+              break
+            }
+          }
+        }
+      }
+      reach = next
+    }
+    const grown = reach.map((_, cell) => {
+      const r = Math.floor(cell / 64)
+      const c = cell % 64
+      for (let dr = -1; dr <= 1; dr++) for (let dc = -1; dc <= 1; dc++) if (r + dr >= 0 && r + dr < 64 && c + dc >= 0 && c + dc < 64 && reach[(r + dr) * 64 + c + dc]) return 1
+      return 0
+    })
+    const unreached256 = resizeBilinear(grown.map((v) => 1 - v), { width: 64, height: 64 }, { width: 256, height: 256 })
     let strict = 0
     let loose = 0
     for (let v = 0; v < 256; v++) {
       for (let u = 0; u < 256; u++) {
-        let logit = LOGIT_SCALE * (score256[v * 256 + u]! - MASK_THRESHOLDS[k]!)
+        let logit = LOGIT_SCALE * (score256[v * 256 + u]! - MASK_THRESHOLDS[k]!) - CONNECTIVITY_PENALTY * unreached256[v * 256 + u]!
         if (tl && br) {
           const inside = (c: number, lo: number, hi: number) => c >= lo + 0.5 - BOX_TOLERANCE && c <= hi + 0.5 + BOX_TOLERANCE
           if (!(inside(4 * u + 2, tl.x, br.x) && inside(4 * v + 2, tl.y, br.y))) logit -= BOX_PENALTY

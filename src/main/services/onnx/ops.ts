@@ -64,6 +64,9 @@ export function createOps(g: GraphBuilder) {
       }),
     averagePool: (x: string, kernel: readonly number[], name?: string) =>
       g.node('AveragePool', [x], { name, attributes: { kernel_shape: attr.ints(kernel), strides: attr.ints(kernel) } }),
+    /** 3x3 max pooling, stride 1, padded to keep the size: one step of 8-connected dilation. */
+    maxPool3x3: (x: string, name?: string) =>
+      g.node('MaxPool', [x], { name, attributes: { kernel_shape: attr.ints([3, 3]), strides: attr.ints([1, 1]), pads: attr.ints([1, 1, 1, 1]) } }),
     conv1x1: (x: string, weight: string, bias: string, name?: string) =>
       g.node('Conv', [x, weight, bias], { name, attributes: { kernel_shape: attr.ints([1, 1]) } }),
     /** where(condition, a, b) with 0/1 float masks: mask*a + (1-mask)*b, no Where node needed. */

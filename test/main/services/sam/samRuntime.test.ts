@@ -62,16 +62,25 @@ describe('SamRuntime with the toy model', () => {
     expect(areas).toEqual([...areas].sort((a, b) => a - b))
   })
 
-  it('a negative click and a box change the mask in the expected direction', async () => {
+  it('segments the clicked object only; a negative click and a box change the mask in the expected direction', async () => {
     const left: Disc = { cx: 170, cy: 240, r: 80, colour: RED }
     const right: Disc = { cx: 470, cy: 240, r: 80, colour: RED }
-    const embedding = await encodeScene('two-discs', 640, 480, [left, right])
+    const apart = await encodeScene('two-discs', 640, 480, [left, right])
     const click = { x: 170, y: 240, label: 1 as const }
+    // Same colour, not connected: only the clicked disc comes back.
+    const single = await runtime.decode({ embedding: apart, points: [click] })
+    const singleMask = mask(single, bestMultimask(single))
+    expect(iou(singleMask, discMask(640, 480, left))).toBeGreaterThanOrEqual(0.9)
+    expect(singleMask[240 * 640 + 470]).toBe(0)
+
+    // Joined by a red bridge, the two discs are one region.
+    const bridge: Disc[] = [250, 290, 330, 370, 410].map((cx) => ({ cx, cy: 240, r: 30, colour: RED }))
+    const embedding = await encodeScene('bridged-discs', 640, 480, [left, right, ...bridge])
     const plain = await runtime.decode({ embedding, points: [click] })
     const k = bestMultimask(plain)
     const plainMask = mask(plain, k)
-    // Colour only: both red discs come back.
-    expect(iou(plainMask, discMask(640, 480, left)) ).toBeLessThan(0.6)
+    expect(plainMask[240 * 640 + 470]).toBe(1)
+    expect(iou(plainMask, discMask(640, 480, left))).toBeLessThan(0.6)
 
     // A box around the left disc keeps only the left disc.
     const boxed = await runtime.decode({ embedding, points: [click], box: { x0: 80, y0: 150, x1: 260, y1: 330 } })
