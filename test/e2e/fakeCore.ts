@@ -10,12 +10,16 @@ import { generateDatasetSpec, renderSyntheticImage, type RenderedScene } from '.
 import { createDispatch, type Handler, type Handlers } from '../../src/main/api/dispatch'
 import { EventHub } from '../../src/main/api/events'
 import { startStudioServer, type ExtraRoute, type StudioServer } from '../../src/main/server/server'
+import type { RleMask } from '../../src/common/ipc/types'
+import { boxMask, boxOfMask, maskToRle } from '../renderer/helpers/fakeMasks'
 import { FakeStudio } from '../renderer/helpers/fakeStudio'
 
 export interface FakeStudioUnderTest {
   readonly fake: FakeStudio
   readonly server: StudioServer
   readonly scenes: ReadonlyMap<number, RenderedScene>
+  /** The target object's first instance in each image that shows it, as the core would store it. */
+  instanceMask(imageId: number): RleMask | null
   close(): Promise<void>
 }
 
@@ -60,6 +64,22 @@ export async function startFakeStudio(rendererDir: string, imageCount = 8): Prom
   const events = new EventHub()
   for (const event of eventChannelNames) fake.on(event, (payload) => events.emit(event, payload as never))
 
+  // SAM's stand-in: a click on the target object gives its exact mask (the toy model is not this good).
+  fake.segmenter = (request) => {
+    const scene = scenes.get(request.imageId)
+    const point = request.points.find((p) => p.positive)
+    const instance = scene && point ? scene.instanceMasks.find((mask) => mask[Math.floor(point.y) * scene.width + Math.floor(point.x)] === 1) : undefined
+    if (!scene || !instance) return null
+    const rle = maskToRle({ width: scene.width, height: scene.height, data: instance })
+    const { x0, y0, x1, y1 } = boxOfMask(rle)
+    return [rle, rle, boxMask({ x0, y0, x1, y1 }, scene.width, scene.height)]
+  }
+
   const server = await startStudioServer({ dispatch, events, rendererDir, routes: [mediaRoute(scenes)] })
-  return { fake, server, scenes, close: () => server.close() }
+  const instanceMask = (imageId: number): RleMask | null => {
+    const scene = scenes.get(imageId)
+    const instance = scene?.instanceMasks[0]
+    return scene && instance ? maskToRle({ width: scene.width, height: scene.height, data: instance }) : null
+  }
+  return { fake, server, scenes, instanceMask, close: () => server.close() }
 }

@@ -111,7 +111,9 @@ describe('the studio UI in Chromium, against the in-memory fake core', () => {
     studio.fake.emit('job:progress', { ...job, done: 3, total: 7, rate: 1.6, etaSeconds: 2.5 })
     await page.getByTestId('job-count').filter({ hasText: '3 / 7' }).waitFor()
     await screenshot(page, 'ui-05-propagating')
-    studio.fake.runPropagation(job.id, { 2: 0.91, 3: 0.42, 4: 0.77, 5: 0.18, 6: 0.64, 7: 0.55, 8: 0.83 })
+    const scores: Record<number, number> = { 2: 0.91, 3: 0.42, 4: 0.77, 5: 0.18, 6: 0.64, 7: 0.55, 8: 0.83 }
+    const masks = Object.fromEntries(Object.keys(scores).flatMap((id) => (studio.instanceMask(Number(id)) ? [[id, studio.instanceMask(Number(id))!]] : [])))
+    studio.fake.runPropagation(job.id, scores, masks)
     await page.getByTestId('job').waitFor({ state: 'detached' })
     await page.locator('[data-testid="filter-to-review"]', { hasText: '7' }).waitFor()
     await expect(page.locator('[data-testid="image-row"][data-state="to-review"]').count()).resolves.toBe(7)

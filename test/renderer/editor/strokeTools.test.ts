@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { imageToScreen } from '../../../src/renderer/src/editor/camera'
 import { imagePoint } from '../../../src/renderer/src/editor/geometry'
+import { createMask } from '../../../src/common/mask'
+import { maskToRle } from '../helpers/fakeMasks'
 import { TestEditor } from '../helpers/TestEditor'
 
 async function editorWithSelectedMask() {
@@ -110,6 +112,21 @@ describe('select tool and hover', () => {
     expect(editor.session.selectedAnnotationId).toBe(large.id)
     editor.click(350, 250)
     expect(editor.session.selectedAnnotationId).toBeNull()
+  })
+
+  it('hits only the mask pixels, not its whole box (an L shape)', async () => {
+    const editor = await TestEditor.withDemo()
+    const mask = createMask(400, 300)
+    for (let y = 50; y < 150; y++) mask.data.fill(1, y * 400 + 50, y * 400 + (y < 130 ? 70 : 150))
+    const shape = editor.fake.addAnnotation({ imageId: 1, mask: maskToRle(mask), bbox: [50, 50, 100, 100], area: 20 * 80 + 100 * 20 })
+    await editor.documents.reloadImage()
+    editor.press('V')
+    editor.click(60, 60)
+    expect(editor.session.selectedAnnotationId).toBe(shape.id)
+    editor.click(120, 80)
+    expect(editor.session.selectedAnnotationId).toBeNull()
+    editor.move(140, 140)
+    expect(editor.session.hoverAnnotationId).toBe(shape.id)
   })
 
   it('uses the mask test, not only the box, when one is given', async () => {

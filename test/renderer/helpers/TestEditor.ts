@@ -9,6 +9,8 @@ import { Editor, type EditorOptions } from '../../../src/renderer/src/editor/Edi
 import { imagePoint, screenPoint, type ScreenPoint } from '../../../src/renderer/src/editor/geometry'
 import type { KeyInput } from '../../../src/renderer/src/editor/keymap'
 import type { EditorPointerEvent, PointerButton } from '../../../src/renderer/src/editor/tools/Tool'
+import { decodeCocoRuns } from '../../../src/renderer/src/masks/cocoRuns'
+import { RunsCache } from '../../../src/renderer/src/masks/RunsCache'
 import { FakeStudio } from './fakeStudio'
 
 export interface PointerOptions {
@@ -21,13 +23,14 @@ export interface PointerOptions {
 export class TestEditor extends Editor {
   readonly fake: FakeStudio
 
-  constructor(fake = new FakeStudio(), options: EditorOptions = {}) {
+  /** Hover and selection test masks as the app does: on the decoded RLE runs. */
+  constructor(fake = new FakeStudio(), options: EditorOptions = { maskContains: new RunsCache(decodeCocoRuns).contains }) {
     super(fake, options)
     this.fake = fake
   }
 
   /** Started, with the demo project open, its first image showing in an 800x600 viewport. */
-  static async withDemo(fake = new FakeStudio(), options: EditorOptions = {}): Promise<TestEditor> {
+  static async withDemo(fake = new FakeStudio(), options?: EditorOptions): Promise<TestEditor> {
     const editor = new TestEditor(fake, options)
     editor.camera.setViewport({ width: 800, height: 600 })
     await editor.start()

@@ -1,8 +1,9 @@
 /**
- * Masks for the fake core: axis-aligned boxes, kept as real COCO RLE so that the renderer's
- * mask code (hit tests, bitmaps) reads them exactly as it reads the core's.
+ * Masks for the fake core: axis-aligned boxes (or any bitmap), encoded by the mask core as real
+ * compressed COCO RLE, so the renderer's mask code reads them exactly as it reads the core's.
  */
 import type { RleMask } from '../../../src/common/ipc/types'
+import { compressRle, createMask, decompressRle, encodeRle, rleBbox, type BinaryMask } from '../../../src/common/mask'
 
 export interface PixelBox {
   readonly x0: number
@@ -12,17 +13,28 @@ export interface PixelBox {
   readonly y1: number
 }
 
-export function boxMask(box: PixelBox, width: number, height: number): RleMask {
+export function clampedBox(box: PixelBox, width: number, height: number): PixelBox {
   const x0 = clamp(Math.floor(box.x0), 0, width)
-  const x1 = clamp(Math.ceil(box.x1), x0, width)
   const y0 = clamp(Math.floor(box.y0), 0, height)
-  const y1 = clamp(Math.ceil(box.y1), y0, height)
-  return { size: [height, width], counts: `box:${x0},${y0},${x1},${y1}` }
+  return { x0, y0, x1: clamp(Math.ceil(box.x1), x0, width), y1: clamp(Math.ceil(box.y1), y0, height) }
 }
 
+export function boxMask(box: PixelBox, width: number, height: number): RleMask {
+  const { x0, y0, x1, y1 } = clampedBox(box, width, height)
+  const mask = createMask(width, height)
+  for (let y = y0; y < y1; y++) mask.data.fill(1, y * width + x0, y * width + x1)
+  return maskToRle(mask)
+}
+
+export function maskToRle(mask: BinaryMask): RleMask {
+  const { size, counts } = compressRle(encodeRle(mask))
+  return { size: [size[0], size[1]], counts }
+}
+
+/** The box around a mask's set pixels (exclusive ends). */
 export function boxOfMask(mask: RleMask): PixelBox {
-  const [x0, y0, x1, y1] = mask.counts.replace('box:', '').split(',').map(Number) as [number, number, number, number]
-  return { x0, y0, x1, y1 }
+  const [x, y, w, h] = rleBbox(decompressRle(mask))
+  return { x0: x, y0: y, x1: x + w, y1: y + h }
 }
 
 export function boxArea(box: PixelBox): number {

@@ -8,16 +8,17 @@ import { StudioError } from '../../../src/common/ipc/result'
 import type {
   AnnotationInfo,
   Category,
-  HistoryStep,
   ImageDetail,
   ImageListItem,
   ImageState,
   JobInfo,
   ProjectSummary,
+  RleMask,
   SegmentPreview,
 } from '../../../src/common/ipc/types'
 import type { StudioApi } from '../../../src/renderer/src/editor/api'
 import { FakeHistory } from './fakeHistory'
+import { rleArea, rleBbox, decompressRle } from '../../../src/common/mask'
 import { boxArea, boxMask, boxOfMask, type PixelBox } from './fakeMasks'
 
 export interface FakeImage {
@@ -57,7 +58,9 @@ export class FakeStudio implements StudioApi {
   private readonly held = new Set<InvokeChannel>()
   private readonly heldCalls: HeldCall[] = []
   private readonly failures = new Map<InvokeChannel, StudioError>()
-  private readonly previews = new Map<string, { imageId: number; boxes: PixelBox[] }>()
+  private readonly previews = new Map<string, { imageId: number; masks: RleMask[] }>()
+  /** Optional stand-in for SAM: candidate masks for a request, or null to fall back to boxes around the prompts. */
+  segmenter: ((request: RequestOf<'segment:preview'>) => RleMask[] | null) | null = null
   private nextId = 1
   private nextJob = 1
 
@@ -161,13 +164,20 @@ export class FakeStudio implements StudioApi {
     return annotation
   }
 
-  /** Runs a queued propagation: one proposal per image in scope, scores from `scores` (by image id). */
-  runPropagation(jobId: string, scores: Record<number, number>): AnnotationInfo[] {
+  /** Runs a queued propagation: one proposal per image in `scores` (by image id), with `masks` where given. */
+  runPropagation(jobId: string, scores: Record<number, number>, masks: Record<number, RleMask> = {}): AnnotationInfo[] {
     const job = this.jobs.get(jobId)
     if (!job) throw new Error(`no job ${jobId}`)
     const added: AnnotationInfo[] = []
     for (const [imageId, score] of Object.entries(scores)) {
-      const annotation = this.addAnnotation({ imageId: Number(imageId), status: 'proposed', source: 'persam-f', score, box: { x0: 100, y0: 80, x1: 220, y1: 200 } })
+      const mask = masks[Number(imageId)]
+      const annotation = this.addAnnotation({
+        imageId: Number(imageId),
+        status: 'proposed',
+        source: 'persam-f',
+        score,
+        ...(mask ? maskFields(mask) : { box: { x0: 100, y0: 80, x1: 220, y1: 200 } }),
+      })
       added.push(annotation)
       this.emit('proposal:added', { jobId, annotation })
     }
@@ -238,18 +248,16 @@ export class FakeStudio implements StudioApi {
     'segment:preview': (request) => this.preview(request),
     'segment:commit': ({ previewId, candidate, categoryId, replaceAnnotationId }) => {
       const preview = this.previews.get(previewId)
-      const box = preview?.boxes[candidate]
-      if (!preview || !box) throw new StudioError('not-found', `preview ${previewId} candidate ${candidate} does not exist`)
+      const mask = preview?.masks[candidate]
+      if (!preview || !mask) throw new StudioError('not-found', `preview ${previewId} candidate ${candidate} does not exist`)
       const replaced = replaceAnnotationId !== undefined ? this.annotations.get(replaceAnnotationId) : undefined
       return this.history.record(replaced ? 'Correct mask' : 'Add mask', [preview.imageId], () => {
-        const image = this.image(preview.imageId)
-        const fields = { mask: boxMask(box, image.width, image.height), bbox: [box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0] as const, area: boxArea(box) }
         if (replaced) {
-          const edited: AnnotationInfo = { ...replaced, ...fields, status: 'edited', categoryId }
+          const edited: AnnotationInfo = { ...replaced, ...maskFields(mask), status: 'edited', categoryId }
           this.annotations.set(edited.id, edited)
           return edited
         }
-        return this.addAnnotation({ imageId: preview.imageId, categoryId, box })
+        return this.addAnnotation({ imageId: preview.imageId, categoryId, ...maskFields(mask) })
       })
     },
     'annotation:stroke': ({ annotationId, mode, points, radius }) => {
@@ -348,13 +356,15 @@ export class FakeStudio implements StudioApi {
     const xs = positives.map((p) => p.x).concat(request.box ? [request.box.x0, request.box.x1] : [])
     const ys = positives.map((p) => p.y).concat(request.box ? [request.box.y0, request.box.y1] : [])
     const core: PixelBox = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs) + 1, y1: Math.max(...ys) + 1 }
-    const boxes = [4, 12, 30].map((grow) => ({ x0: core.x0 - grow, y0: core.y0 - grow, x1: core.x1 + grow, y1: core.y1 + grow }))
+    const masks =
+      this.segmenter?.(request) ??
+      [4, 12, 30].map((grow) => boxMask({ x0: core.x0 - grow, y0: core.y0 - grow, x1: core.x1 + grow, y1: core.y1 + grow }, image.width, image.height))
     const previewId = `preview-${request.requestId}`
-    this.previews.set(previewId, { imageId: image.id, boxes })
+    this.previews.set(previewId, { imageId: image.id, masks })
     return {
       requestId: request.requestId,
       previewId,
-      candidates: boxes.map((box, index) => ({ mask: boxMask(box, image.width, image.height), score: 0.9 - index * 0.1, area: boxArea(box) })),
+      candidates: masks.map((mask, index) => ({ mask, score: 0.9 - index * 0.1, area: maskFields(mask).area })),
       recommended: 1,
       timings: { embeddingMs: 0, decoderMs: 1, totalMs: 1 },
     }
@@ -400,4 +410,10 @@ export class FakeStudio implements StudioApi {
   }
 }
 
-export type { HistoryStep }
+
+/** What an annotation stores about a mask: the mask, its box and area (as the core computes them). */
+function maskFields(mask: RleMask): { mask: RleMask; bbox: readonly [number, number, number, number]; area: number } {
+  const runs = decompressRle(mask)
+  const [x, y, w, h] = rleBbox(runs)
+  return { mask, bbox: [x, y, w, h], area: rleArea(runs) }
+}

@@ -18,6 +18,7 @@ export interface MaskBitmap {
 interface Entry {
   readonly counts: string
   readonly color: string
+  readonly edge: string | null
   /** Null while queued; 'empty' for a mask with no pixel set. */
   bitmap: MaskBitmap | 'empty' | null
   /** The bitmap of the previous RLE, shown until the new one is drawn. */
@@ -45,11 +46,11 @@ export class MaskBitmaps {
   private readonly reported = new Set<string>()
 
   /** The bitmap to show for `key` now (possibly the previous one while the new one is queued). */
-  get(key: string, rle: RleMask, color: string): MaskBitmap | null {
+  get(key: string, rle: RleMask, color: string, edge: string | null = null): MaskBitmap | null {
     let entry = this.entries.get(key)
-    if (!entry || entry.counts !== rle.counts || entry.color !== color) {
+    if (!entry || entry.counts !== rle.counts || entry.color !== color || entry.edge !== edge) {
       const previous = entry?.bitmap && entry.bitmap !== 'empty' ? entry.bitmap : (entry?.stale ?? null)
-      entry = { counts: rle.counts, color, bitmap: null, stale: previous }
+      entry = { counts: rle.counts, color, edge, bitmap: null, stale: previous }
       this.entries.set(key, entry)
       this.rles.set(key, rle)
       this.queue.push(key)
@@ -71,7 +72,7 @@ export class MaskBitmaps {
       const rle = this.rles.get(key)
       this.rles.delete(key)
       if (entry && rle && entry.bitmap === null && entry.counts === rle.counts) {
-        entry.bitmap = this.draw(rle, entry.color)
+        entry.bitmap = this.draw(rle, entry.color, entry.edge)
         entry.stale = null
         this.drawCount++
       }
@@ -90,11 +91,11 @@ export class MaskBitmaps {
     }
   }
 
-  private draw(rle: RleMask, color: string): MaskBitmap | 'empty' {
+  private draw(rle: RleMask, color: string, edge: string | null): MaskBitmap | 'empty' {
     const [height, width] = rle.size
     try {
       const raster = rasterizeRuns(this.decodeRuns(rle), height, this.scaleFor(width, height))
-      return raster ? toCanvas(raster, color) : 'empty'
+      return raster ? toCanvas(raster, color, edge) : 'empty'
     } catch (error) {
       const message = `A mask could not be drawn: ${error instanceof Error ? error.message : String(error)}`
       if (!this.reported.has(message)) {
@@ -106,13 +107,14 @@ export class MaskBitmaps {
   }
 }
 
-function toCanvas(raster: MaskRaster, color: string): MaskBitmap {
+function toCanvas(raster: MaskRaster, color: string, edge: string | null): MaskBitmap {
   const canvas = document.createElement('canvas')
   canvas.width = raster.columns
   canvas.height = raster.rows
   const context = canvas.getContext('2d')
   if (context) {
-    const pixels = paintRaster(raster, { color: parseHexColor(color), fillAlpha: FILL_ALPHA, edgeAlpha: EDGE_ALPHA })
+    const style = { color: parseHexColor(color), fillAlpha: FILL_ALPHA, edgeAlpha: EDGE_ALPHA }
+    const pixels = paintRaster(raster, edge ? { ...style, edgeColor: parseHexColor(edge) } : style)
     context.putImageData(new ImageData(pixels, raster.columns, raster.rows), 0, 0)
   }
   return { canvas, x: raster.x, y: raster.y, width: raster.width, height: raster.height }

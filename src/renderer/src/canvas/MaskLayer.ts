@@ -10,6 +10,8 @@ import type { EditorState } from '../editor/state'
 import type { MaskBitmap, MaskBitmaps } from './MaskBitmaps'
 
 const PREVIEW_KEY = 'preview'
+/** The preview and the selected mask get a white outline: it reads on any category colour. */
+const FOCUS_EDGE = '#ffffff'
 const REJECTED_COLOR = '#8b93a1'
 const FALLBACK_COLOR = '#4f9cf9'
 
@@ -32,12 +34,17 @@ export class MaskLayer {
     const hiddenId = prompts?.preview ? prompts.correcting : null
     const reviewed = session.review ? (session.review.proposals[session.review.proposalIndex] ?? null) : null
     const wanted = new Map<string, { bitmap: MaskBitmap | null; opacity: number; order: number }>()
+    const keep = new Set<string>()
 
     for (const annotation of detail?.annotations ?? []) {
       if (!annotation.mask || annotation.id === hiddenId) continue
       const key = `a${annotation.id}`
       const color = annotation.status === 'rejected' ? REJECTED_COLOR : (colors.get(annotation.categoryId) ?? FALLBACK_COLOR)
-      const bitmap = this.bitmaps.get(key, annotation.mask, color)
+      const selected = annotation.id === session.selectedAnnotationId
+      // The selected variant is a second bitmap; the plain one is kept for when the selection moves on.
+      const bitmapKey = selected ? `${key}:selected` : key
+      keep.add(key).add(bitmapKey)
+      const bitmap = this.bitmaps.get(bitmapKey, annotation.mask, color, selected ? FOCUS_EDGE : null)
       wanted.set(key, { bitmap, opacity: opacityOf(annotation, session.selectedAnnotationId, session.hoverAnnotationId, reviewed), order: orderOf(annotation, session.selectedAnnotationId) })
     }
 
@@ -47,7 +54,9 @@ export class MaskLayer {
       const corrected = detail?.annotations.find((a) => a.id === prompts.correcting)
       const categoryId = corrected?.categoryId ?? session.activeCategoryId
       const color = (categoryId !== null ? colors.get(categoryId) : undefined) ?? FALLBACK_COLOR
-      const bitmap = this.bitmaps.get(`${PREVIEW_KEY}:${prompts.preview.previewId}:${prompts.candidate}`, candidate.mask, color)
+      const previewKey = `${PREVIEW_KEY}:${prompts.preview.previewId}:${prompts.candidate}`
+      keep.add(previewKey)
+      const bitmap = this.bitmaps.get(previewKey, candidate.mask, color, FOCUS_EDGE)
       wanted.set(PREVIEW_KEY, { bitmap, opacity: 0.95, order: 3 })
       if (bitmap) this.shownPreviewRequest = prompts.preview.requestId
     }
@@ -72,7 +81,7 @@ export class MaskLayer {
       node.moveToTop()
     }
     // Bitmaps of other images and of replaced previews are released.
-    this.bitmaps.retain(new Set([...wanted.keys()].map((key) => (key === PREVIEW_KEY && prompts?.preview ? `${PREVIEW_KEY}:${prompts.preview.previewId}:${prompts.candidate}` : key))))
+    this.bitmaps.retain(keep)
     this.layer.visible(session.masksVisible)
     this.cull(state)
     return this.bitmaps.pending > 0

@@ -64,13 +64,16 @@ export function rasterizeRuns(counts: ArrayLike<number>, height: number, scale: 
   const bounds = runsBounds(counts, height)
   if (!bounds) return null
   const s = Math.min(1, scale)
-  const columns = Math.max(1, Math.ceil(bounds.width * s))
-  const rows = Math.max(1, Math.ceil(bounds.height * s))
+  // The epsilon keeps round-off (5 * 0.6 = 3.0000000000000004) from adding a column.
+  const columns = Math.max(1, Math.ceil(bounds.width * s - 1e-9))
+  const rows = Math.max(1, Math.ceil(bounds.height * s - 1e-9))
   const sample = (index: number, extent: number) => Math.min(extent - 1, Math.floor((index + 0.5) / s))
 
   // Which output column samples each image column of the crop (-1: none, when scaled down).
+  // Two output columns can sample the same image column only at the clamped right edge; the
+  // second one is copied from the first at the end.
   const outputColumn = new Int32Array(bounds.width).fill(-1)
-  for (let u = 0; u < columns; u++) outputColumn[sample(u, bounds.width)] = u
+  for (let u = columns - 1; u >= 0; u--) outputColumn[sample(u, bounds.width)] = u
   // firstRow[r]: the first output row sampling crop row r or later (rows for r past the end).
   const firstRow = new Int32Array(bounds.height + 1).fill(rows)
   for (let v = rows - 1; v >= 0; v--) firstRow[sample(v, bounds.height)] = v
@@ -98,12 +101,18 @@ export function rasterizeRuns(counts: ArrayLike<number>, height: number, scale: 
       remaining -= span
     }
   }
+  for (let u = 1; u < columns; u++) {
+    const first = outputColumn[sample(u, bounds.width)]!
+    if (first !== u) for (let v = 0; v < rows; v++) data[v * columns + u] = data[v * columns + first]!
+  }
   return { ...bounds, columns, rows, data }
 }
 
 export interface RasterStyle {
   /** [r, g, b], 0..255. */
   readonly color: readonly [number, number, number]
+  /** Outline colour; the fill colour when absent. */
+  readonly edgeColor?: readonly [number, number, number]
   /** Alpha inside the mask and on its outline, 0..255. */
   readonly fillAlpha: number
   readonly edgeAlpha: number
@@ -114,6 +123,7 @@ export function paintRaster(raster: MaskRaster, style: RasterStyle): Uint8Clampe
   const { columns, rows, data } = raster
   const rgba = new Uint8ClampedArray(columns * rows * 4)
   const [r, g, b] = style.color
+  const [er, eg, eb] = style.edgeColor ?? style.color
   for (let v = 0; v < rows; v++) {
     const row = v * columns
     for (let u = 0; u < columns; u++) {
@@ -122,9 +132,9 @@ export function paintRaster(raster: MaskRaster, style: RasterStyle): Uint8Clampe
       const edge =
         u === 0 || v === 0 || u === columns - 1 || v === rows - 1 || data[index - 1] === 0 || data[index + 1] === 0 || data[index - columns] === 0 || data[index + columns] === 0
       const o = index * 4
-      rgba[o] = r
-      rgba[o + 1] = g
-      rgba[o + 2] = b
+      rgba[o] = edge ? er : r
+      rgba[o + 1] = edge ? eg : g
+      rgba[o + 2] = edge ? eb : b
       rgba[o + 3] = edge ? style.edgeAlpha : style.fillAlpha
     }
   }

@@ -1,7 +1,9 @@
 /** One line under the toolbar saying what the next action does: prompts, candidate, category, review. */
-import { useEditorState } from '../editorContext'
+import { useEditor, useEditorState } from '../editorContext'
 
 export function PromptHint() {
+  const editor = useEditor()
+  const zoom = useEditorState((s) => s.session.camera.zoom)
   const prompts = useEditorState((s) => s.session.prompts)
   const tool = useEditorState((s) => s.session.tool)
   const categories = useEditorState((s) => s.doc.categories)
@@ -26,8 +28,17 @@ export function PromptHint() {
     text = `Click the object (right click: exclude) or drag a box · Enter commits to “${active?.name ?? 'no category'}”`
   }
   return (
-    <div className="prompt-hint muted small" data-testid="prompt-hint" data-pending={prompts?.pending ?? false} data-preview-request={prompts?.preview?.requestId ?? ''}>
-      {text}
+    <div className="prompt-hint" data-testid="prompt-hint" data-pending={prompts?.pending ?? false} data-preview-request={prompts?.preview?.requestId ?? ''}>
+      <span className="prompt-hint__text muted small">{text}</span>
+      <span className="muted small" data-testid="zoom">
+        {Math.round(zoom * 100)}%
+      </span>
+      <button type="button" className="small" onClick={() => editor.camera.fit()} title="Fit (F)">
+        Fit
+      </button>
+      <button type="button" className="small" onClick={() => editor.openDialog('help')} title="Keyboard shortcuts (?)" data-testid="open-help">
+        ?
+      </button>
     </div>
   )
 }

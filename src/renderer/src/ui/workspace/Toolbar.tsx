@@ -16,7 +16,6 @@ export function Toolbar() {
   const radius = useEditorState((s) => s.session.brushRadius)
   const history = useEditorState((s) => s.doc.history)
   const reviewing = useEditorState((s) => s.session.review !== null)
-  const zoom = useEditorState((s) => s.session.camera.zoom)
 
   return (
     <div className="toolbar" role="toolbar" aria-label="Tools" data-testid="toolbar">
@@ -61,17 +60,6 @@ export function Toolbar() {
         </button>
         <button type="button" onClick={() => editor.openDialog('export')} data-testid="open-export">
           Export
-        </button>
-      </div>
-      <div className="toolbar__group toolbar__group--right">
-        <span className="muted small" data-testid="zoom">
-          {Math.round(zoom * 100)}%
-        </span>
-        <button type="button" onClick={() => editor.camera.fit()} title="Fit (F)">
-          Fit
-        </button>
-        <button type="button" onClick={() => editor.openDialog('help')} title="Keyboard shortcuts (?)" data-testid="open-help">
-          ?
         </button>
       </div>
     </div>
