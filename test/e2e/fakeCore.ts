@@ -23,28 +23,39 @@ export interface FakeStudioUnderTest {
   close(): Promise<void>
 }
 
-/** Serves `media/image/<id>/(preview|thumb)` as PNGs of the synthetic scenes. */
-function mediaRoute(scenes: ReadonlyMap<number, RenderedScene>): ExtraRoute {
-  const cache = new Map<string, Buffer>()
+/** Image bytes for `media/image/<id>/(preview|thumb)`, or null for an unknown image. */
+export type MediaSource = (imageId: number, kind: 'preview' | 'thumb') => Promise<{ body: Buffer; type: string } | null>
+
+function mediaRoute(media: MediaSource): ExtraRoute {
+  const cache = new Map<string, Promise<{ body: Buffer; type: string } | null>>()
   return async (_request, response, url) => {
     const match = /^\/media\/image\/(\d+)\/(preview|thumb)$/.exec(url.pathname)
     if (!match) return false
-    const scene = scenes.get(Number(match[1]))
-    if (!scene) {
+    const key = `${match[1]}/${match[2]}`
+    let pending = cache.get(key)
+    if (!pending) {
+      pending = media(Number(match[1]), match[2] as 'preview' | 'thumb')
+      cache.set(key, pending)
+    }
+    const file = await pending
+    if (!file) {
       response.writeHead(404).end()
       return true
     }
-    const key = `${match[1]}/${match[2]}`
-    let png = cache.get(key)
-    if (!png) {
-      const image = sharp(Buffer.from(scene.rgb), { raw: { width: scene.width, height: scene.height, channels: 3 } })
-      png = await (match[2] === 'thumb' ? image.resize(256, 256, { fit: 'inside' }) : image).png().toBuffer()
-      cache.set(key, png)
-    }
-    response.writeHead(200, { 'content-type': 'image/png', 'content-length': String(png.length), 'cache-control': 'no-cache' })
-    response.end(png)
+    response.writeHead(200, { 'content-type': file.type, 'content-length': String(file.body.length), 'cache-control': 'no-cache' })
+    response.end(file.body)
     return true
   }
+}
+
+/** The browser-mode server answering every contract channel from `fake`, its events over the WebSocket. */
+export async function serveFakeStudio(fake: FakeStudio, rendererDir: string, media: MediaSource): Promise<StudioServer> {
+  const handlers: Record<string, Handler<InvokeChannel>> = {}
+  for (const channel of invokeChannelNames) handlers[channel] = (request) => fake.call(channel, request as never)
+  const dispatch = createDispatch(handlers as unknown as Handlers)
+  const events = new EventHub()
+  for (const event of eventChannelNames) fake.on(event, (payload) => events.emit(event, payload as never))
+  return startStudioServer({ dispatch, events, rendererDir, routes: [mediaRoute(media)] })
 }
 
 export async function startFakeStudio(rendererDir: string, imageCount = 8): Promise<FakeStudioUnderTest> {
@@ -58,12 +69,6 @@ export async function startFakeStudio(rendererDir: string, imageCount = 8): Prom
     fake.images.push({ id, fileName: `${object.template.name}_${spec.index}.png`, width: spec.width, height: spec.height })
   })
 
-  const handlers: Record<string, Handler<InvokeChannel>> = {}
-  for (const channel of invokeChannelNames) handlers[channel] = (request) => fake.call(channel, request as never)
-  const dispatch = createDispatch(handlers as unknown as Handlers)
-  const events = new EventHub()
-  for (const event of eventChannelNames) fake.on(event, (payload) => events.emit(event, payload as never))
-
   // SAM's stand-in: a click on the target object gives its exact mask (the toy model is not this good).
   fake.segmenter = (request) => {
     const scene = scenes.get(request.imageId)
@@ -75,7 +80,12 @@ export async function startFakeStudio(rendererDir: string, imageCount = 8): Prom
     return [rle, rle, boxMask({ x0, y0, x1, y1 }, scene.width, scene.height)]
   }
 
-  const server = await startStudioServer({ dispatch, events, rendererDir, routes: [mediaRoute(scenes)] })
+  const server = await serveFakeStudio(fake, rendererDir, async (imageId, kind) => {
+    const scene = scenes.get(imageId)
+    if (!scene) return null
+    const image = sharp(Buffer.from(scene.rgb), { raw: { width: scene.width, height: scene.height, channels: 3 } })
+    return { body: await (kind === 'thumb' ? image.resize(256, 256, { fit: 'inside' }) : image).png().toBuffer(), type: 'image/png' }
+  })
   const instanceMask = (imageId: number): RleMask | null => {
     const scene = scenes.get(imageId)
     const instance = scene?.instanceMasks[0]

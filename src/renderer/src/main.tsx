@@ -13,7 +13,7 @@ const client = new StudioClient(pickTransport())
 const runs = new RunsCache(decodeCocoRuns)
 const editor = new Editor(client, { maskContains: runs.contains })
 // Masks are drawn at the preview's resolution: finer would be invisible, and costs memory.
-const bitmaps = new MaskBitmaps((rle) => runs.runs(rle), previewScale, (message) => editor.notify('error', message))
+const bitmaps = new MaskBitmaps({ decodeRuns: (rle) => runs.runs(rle), maxScale: previewScale, onError: (message) => editor.notify('error', message) })
 
 const root = document.getElementById('root')
 if (!root) throw new Error('index.html has no #root element')

@@ -412,7 +412,7 @@ export class FakeStudio implements StudioApi {
 
 
 /** What an annotation stores about a mask: the mask, its box and area (as the core computes them). */
-function maskFields(mask: RleMask): { mask: RleMask; bbox: readonly [number, number, number, number]; area: number } {
+export function maskFields(mask: RleMask): { mask: RleMask; bbox: readonly [number, number, number, number]; area: number } {
   const runs = decompressRle(mask)
   const [x, y, w, h] = rleBbox(runs)
   return { mask, bbox: [x, y, w, h], area: rleArea(runs) }

@@ -79,7 +79,9 @@ export class CanvasView {
       session.hoverAnnotationId !== previous.session.hoverAnnotationId ||
       session.review !== previous.session.review ||
       session.masksVisible !== previous.session.masksVisible ||
-      session.activeCategoryId !== previous.session.activeCategoryId
+      session.activeCategoryId !== previous.session.activeCategoryId ||
+      // Zooming in may need finer bitmaps.
+      session.camera.zoom !== previous.session.camera.zoom
     if (masksChanged && this.masks.sync(state)) this.scheduleMaskWork()
     else if (previous && (session.camera !== previous.session.camera || session.viewport !== previous.session.viewport)) this.masks.cull(state)
     this.overlay.update(state, this.strokeColor(state))
@@ -166,7 +168,12 @@ export class CanvasView {
     const { container, editor } = this
     const down = (event: PointerEvent) => {
       this.lastButton = BUTTONS[event.button] ?? 'left'
-      container.setPointerCapture(event.pointerId)
+      // Capture keeps a drag alive outside the canvas; it can fail for a pointer already released.
+      try {
+        container.setPointerCapture(event.pointerId)
+      } catch {
+        // The drag still works while the pointer stays over the canvas.
+      }
       container.focus({ preventScroll: true })
       editor.pointerDown(this.toEvent(event, this.lastButton))
       event.preventDefault()

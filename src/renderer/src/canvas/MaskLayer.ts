@@ -35,6 +35,7 @@ export class MaskLayer {
     const reviewed = session.review ? (session.review.proposals[session.review.proposalIndex] ?? null) : null
     const wanted = new Map<string, { bitmap: MaskBitmap | null; opacity: number; order: number }>()
     const keep = new Set<string>()
+    const displayScale = session.camera.zoom * (globalThis.devicePixelRatio || 1)
 
     for (const annotation of detail?.annotations ?? []) {
       if (!annotation.mask || annotation.id === hiddenId) continue
@@ -44,7 +45,7 @@ export class MaskLayer {
       // The selected variant is a second bitmap; the plain one is kept for when the selection moves on.
       const bitmapKey = selected ? `${key}:selected` : key
       keep.add(key).add(bitmapKey)
-      const bitmap = this.bitmaps.get(bitmapKey, annotation.mask, color, selected ? FOCUS_EDGE : null)
+      const bitmap = this.bitmaps.get(bitmapKey, annotation.mask, color, selected ? FOCUS_EDGE : null, displayScale)
       wanted.set(key, { bitmap, opacity: opacityOf(annotation, session.selectedAnnotationId, session.hoverAnnotationId, reviewed), order: orderOf(annotation, session.selectedAnnotationId) })
     }
 
@@ -56,7 +57,9 @@ export class MaskLayer {
       const color = (categoryId !== null ? colors.get(categoryId) : undefined) ?? FALLBACK_COLOR
       const previewKey = `${PREVIEW_KEY}:${prompts.preview.previewId}:${prompts.candidate}`
       keep.add(previewKey)
-      const bitmap = this.bitmaps.get(previewKey, candidate.mask, color, FOCUS_EDGE)
+      // The preview is drawn at once rather than in the frame-sliced queue: it is what the click waits for.
+      this.bitmaps.get(previewKey, candidate.mask, color, FOCUS_EDGE, displayScale)
+      const bitmap = this.bitmaps.drawNow(previewKey)
       wanted.set(PREVIEW_KEY, { bitmap, opacity: 0.95, order: 3 })
       if (bitmap) this.shownPreviewRequest = prompts.preview.requestId
     }

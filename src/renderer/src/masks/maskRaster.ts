@@ -118,27 +118,39 @@ export interface RasterStyle {
   readonly edgeAlpha: number
 }
 
-/** RGBA pixels for a raster: a translucent fill with an opaque outline (pixels with an unset 4-neighbour). */
+/** The machine's byte order decides how four RGBA bytes read as one 32-bit word. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1
+
+function rgbaWord(r: number, g: number, b: number, a: number): number {
+  return LITTLE_ENDIAN ? ((a << 24) | (b << 16) | (g << 8) | r) >>> 0 : ((r << 24) | (g << 16) | (b << 8) | a) >>> 0
+}
+
+/**
+ * RGBA pixels for a raster: a translucent fill with an opaque outline (pixels with an unset
+ * 4-neighbour). One 32-bit write per set pixel; unset pixels stay transparent zero.
+ */
 export function paintRaster(raster: MaskRaster, style: RasterStyle): Uint8ClampedArray<ArrayBuffer> {
   const { columns, rows, data } = raster
-  const rgba = new Uint8ClampedArray(columns * rows * 4)
+  const buffer = new ArrayBuffer(columns * rows * 4)
+  const words = new Uint32Array(buffer)
   const [r, g, b] = style.color
   const [er, eg, eb] = style.edgeColor ?? style.color
+  const fill = rgbaWord(r, g, b, style.fillAlpha)
+  const edge = rgbaWord(er, eg, eb, style.edgeAlpha)
+  const lastRow = rows - 1
+  const lastColumn = columns - 1
   for (let v = 0; v < rows; v++) {
     const row = v * columns
+    const border = v === 0 || v === lastRow
     for (let u = 0; u < columns; u++) {
       const index = row + u
       if (data[index] === 0) continue
-      const edge =
-        u === 0 || v === 0 || u === columns - 1 || v === rows - 1 || data[index - 1] === 0 || data[index + 1] === 0 || data[index - columns] === 0 || data[index + columns] === 0
-      const o = index * 4
-      rgba[o] = edge ? er : r
-      rgba[o + 1] = edge ? eg : g
-      rgba[o + 2] = edge ? eb : b
-      rgba[o + 3] = edge ? style.edgeAlpha : style.fillAlpha
+      const outline =
+        border || u === 0 || u === lastColumn || data[index - 1] === 0 || data[index + 1] === 0 || data[index - columns] === 0 || data[index + columns] === 0
+      words[index] = outline ? edge : fill
     }
   }
-  return rgba
+  return new Uint8ClampedArray(buffer)
 }
 
 /** '#rrggbb' to [r, g, b]; grey for anything else. */
