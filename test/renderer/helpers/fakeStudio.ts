@@ -217,7 +217,36 @@ export class FakeStudio implements StudioApi {
       installed: [{ id: 'toy', name: 'Toy SAM', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 1000, licence: 'Apache-2.0' }],
       catalog: [{ id: 'sam-vit-b', name: 'SAM ViT-B', family: 'sam', downloadBytes: 375_000_000, verified: true, licence: 'Apache-2.0', installed: false, notes: '' }],
     }),
-    'model:providers': () => [{ name: 'cpu', available: true, reason: null }],
+    'model:providers': () => [
+      { name: 'cpu', available: true, reason: null },
+      { name: 'cuda', available: false, reason: 'no CUDA 12 runtime found' },
+    ],
+    'model:install': ({ catalogId }) => this.startJob('model-install', `Install ${catalogId}`, 375_000_000),
+    'model:import': ({ path }) => ({ id: 'imported', name: path, family: 'sam', isToy: false, hasPersamDecoder: false, sizeBytes: 1, licence: 'unknown' }),
+    'model:select': ({ modelId }) => ({ activeModelId: modelId, loadState: 'loading', requestedProvider: 'auto', activeProvider: null, attempts: [], error: null }),
+    'model:setProvider': ({ provider }) => ({
+      activeModelId: 'toy',
+      loadState: 'ready',
+      requestedProvider: provider,
+      activeProvider: 'cpu',
+      attempts: [{ provider, ok: false, error: `${provider} is not available here` }],
+      error: null,
+    }),
+    'category:update': ({ categoryId, name, color }) => {
+      const category = this.categories.find((c) => c.id === categoryId)
+      if (!category) throw new StudioError('not-found', `category ${categoryId} does not exist`)
+      Object.assign(category, name ? { name } : {}, color ? { color } : {})
+      return this.categoryList().find((c) => c.id === categoryId)!
+    },
+    'category:delete': ({ categoryId, confirmAnnotationCount }) => {
+      const owned = [...this.annotations.values()].filter((a) => a.categoryId === categoryId)
+      if (owned.length !== confirmAnnotationCount) {
+        throw new StudioError('conflict', `the category has ${owned.length} annotations, not ${confirmAnnotationCount}: look again before deleting`)
+      }
+      owned.forEach((a) => this.annotations.delete(a.id))
+      this.categories = this.categories.filter((c) => c.id !== categoryId)
+      return { deletedAnnotations: owned.length }
+    },
     'project:recent': () => [],
     'project:current': () => this.project,
     'project:openDemo': () => (this.project = { ...DEMO_PROJECT, imageCount: this.images.length }),
