@@ -188,7 +188,7 @@ export class FakeStudio implements StudioApi {
   finishJob(jobId: string, report: Record<string, unknown>, state: JobInfo['state'] = 'done'): JobInfo {
     const job = this.jobs.get(jobId)
     if (!job) throw new Error(`no job ${jobId}`)
-    const done: JobInfo = { ...job, state, done: job.total, finishedAt: '2026-01-01T00:01:00.000Z', report, etaSeconds: 0 }
+    const done: JobInfo = { ...job, state, revision: job.revision + 1, done: job.total, finishedAt: '2026-01-01T00:01:00.000Z', report, etaSeconds: 0 }
     this.jobs.set(jobId, done)
     this.emit('job:progress', done)
     return done
@@ -290,6 +290,7 @@ export class FakeStudio implements StudioApi {
       })
     },
     'annotation:stroke': ({ annotationId, mode, points, radius }) => {
+      if (annotationId === undefined) throw new StudioError('invalid-input', 'the fake core paints existing annotations only')
       const annotation = this.existing(annotationId)
       return this.history.record(mode === 'brush' ? 'Brush stroke' : 'Eraser stroke', [annotation.imageId], () => {
         const box = boxOfMask(annotation.mask!)
@@ -350,6 +351,7 @@ export class FakeStudio implements StudioApi {
       id: `job-${this.nextJob++}`,
       kind,
       state: 'running',
+      revision: 0,
       label,
       done: 0,
       total,
