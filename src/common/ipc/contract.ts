@@ -106,7 +106,10 @@ export const invokeChannels = {
       .strict()
       .refine((r) => r.points.length > 0 || r.box !== undefined, 'give at least one point or a box'),
   ),
-  /** Stores a preview's candidate: a new manual annotation, or a correction of `replaceAnnotationId`. */
+  /**
+   * Stores a preview's candidate: a new manual annotation (status 'accepted': a person made it), or
+   * a correction of `replaceAnnotationId`, which keeps its id and becomes 'edited'.
+   */
   'segment:commit': invoke<T.AnnotationInfo>()(
     z
       .object({ previewId: z.string().min(1).max(100), candidate: z.number().int().min(0).max(3), categoryId: id, replaceAnnotationId: id.optional() })
@@ -115,17 +118,41 @@ export const invokeChannels = {
   /** Computes embeddings ahead of time, in this order, in the inference worker. */
   'segment:prefetch': invoke<{ queued: number }>()(z.object({ imageIds: z.array(id).max(16) }).strict()),
 
-  /** A brush (adds) or eraser (removes) stroke: a polyline with a radius, in image pixels. */
+  /**
+   * A brush (adds) or eraser (removes) stroke: a polyline with a radius, in image pixels. On an
+   * existing annotation it becomes 'edited' (a proposal corrected by hand); given an image and a
+   * category instead, a brush stroke creates a new manual annotation ('accepted').
+   */
   'annotation:stroke': invoke<T.AnnotationInfo>()(
     z
       .object({
-        annotationId: id,
+        annotationId: id.optional(),
+        imageId: id.optional(),
+        categoryId: id.optional(),
         mode: z.enum(['brush', 'eraser']),
         points: z.array(z.object({ x: coordinate, y: coordinate }).strict()).min(1).max(10_000),
         radius: z.number().finite().positive().max(2000),
       })
+      .strict()
+      .refine(
+        (r) => (r.annotationId !== undefined) !== (r.imageId !== undefined && r.categoryId !== undefined),
+        'give either annotationId, or imageId and categoryId',
+      ),
+  ),
+  /** Proposals (or any statuses) across images without their masks, e.g. the review queue. */
+  'annotation:list': invoke<{ total: number; items: readonly T.AnnotationSummary[] }>()(
+    z
+      .object({
+        categoryId: id.optional(),
+        statuses: statuses.optional(),
+        /** 'score': least confident first (the review order); 'image': by image name. */
+        order: z.enum(['score', 'image']).default('score'),
+        offset: z.number().int().min(0).max(100_000_000).default(0),
+        limit: z.number().int().min(1).max(5000).default(500),
+      })
       .strict(),
   ),
+  /** accept / reject / absent set the status; delete removes it and answers null. */
   'annotation:review': invoke<T.AnnotationInfo | null>()(
     z.object({ annotationId: id, action: z.enum(['accept', 'reject', 'absent', 'delete']) }).strict(),
   ),
@@ -147,6 +174,8 @@ export const invokeChannels = {
         maxInstances: z.number().int().min(1).max(20).default(1),
         /** Below this confidence an image is marked absent instead of getting a proposal. */
         absentThreshold: z.number().min(0).max(1).optional(),
+        /** Images left alone even when in scope, e.g. the one under review. */
+        excludeImageIds: z.array(id).max(1_000_000).optional(),
       })
       .strict(),
   ),
@@ -178,13 +207,19 @@ export const invokeChannels = {
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
 } as const
 
+/** Media served by id at relative URLs (Electron protocol and browser mode alike). */
+export const PREVIEW_MAX_SIDE = 4096
+export const THUMBNAIL_SIDE = 256
+export const mediaPath = (imageId: number, kind: 'preview' | 'thumb'): string => `media/image/${imageId}/${kind}`
+
 export const eventChannels = {
-  /** Progress and completion of any background job. */
+  /** Progress and completion of any background job; `revision` orders reports of one job. */
   'job:progress': event<T.JobInfo>(),
   /** A proposal stored by a running propagation (the review list can grow while it runs). */
   'proposal:added': event<{ readonly jobId: string; readonly annotation: T.AnnotationInfo }>(),
   /** Annotations changed outside the renderer's own request (undo, propagation, import). */
   'annotation:changed': event<{ readonly imageIds: readonly number[]; readonly reason: string }>(),
+  /** Sent after every stored change, whatever caused it. */
   'history:changed': event<T.HistoryState>(),
   'model:state': event<T.ModelState>(),
   'project:changed': event<T.ProjectSummary | null>(),

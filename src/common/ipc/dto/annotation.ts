@@ -40,6 +40,16 @@ export interface AnnotationInfo {
   readonly updatedAt: string
 }
 
+/** An annotation without its mask: enough to order and walk a review queue. */
+export interface AnnotationSummary {
+  readonly id: number
+  readonly imageId: number
+  readonly categoryId: number
+  readonly status: AnnotationStatus
+  readonly score: number | null
+  readonly isReference: boolean
+}
+
 export interface ImageListItem {
   readonly id: number
   readonly fileName: string

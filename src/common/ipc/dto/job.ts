@@ -9,6 +9,8 @@ export interface JobInfo {
   readonly id: string
   readonly kind: JobKind
   readonly state: JobState
+  /** Increases with every report of this job, so out-of-order deliveries can be ignored. */
+  readonly revision: number
   readonly label: string
   readonly done: number
   readonly total: number

@@ -1,31 +1,82 @@
-import { useEffect, useState } from 'react'
-import type { AppInfo } from '../../../common/ipc/types'
-import type { StudioClient } from '../services/studioClient'
+/** The window: welcome screen or workspace, dialogs, notices and the status bar, under an error boundary. */
+import { useEffect } from 'react'
+import type { MaskBitmaps } from '../canvas/MaskBitmaps'
+import type { Editor } from '../editor/Editor'
+import { ExportDialog } from './dialogs/ExportDialog'
+import { PropagateDialog } from './dialogs/PropagateDialog'
+import { EditorContext, useEditor, useEditorState } from './editorContext'
+import { ErrorBoundary } from './ErrorBoundary'
+import { HelpOverlay } from './HelpOverlay'
+import { Notices } from './Notices'
 import { StatusBar } from './StatusBar'
+import { useKeyboard } from './useKeyboard'
+import { WelcomeScreen } from './welcome/WelcomeScreen'
+import { Workspace } from './workspace/Workspace'
 
-export function App({ client }: { client: StudioClient }) {
-  const [info, setInfo] = useState<AppInfo | null>(null)
-  const [error, setError] = useState<string | null>(null)
+interface AppProps {
+  readonly editor: Editor
+  readonly bitmaps: MaskBitmaps
+  readonly transport: 'electron' | 'http'
+}
 
+export function App({ editor, bitmaps, transport }: AppProps) {
   useEffect(() => {
-    client.call('app:info', {}).then(setInfo, (reason: unknown) => setError(String(reason)))
-  }, [client])
+    void editor.start()
+    return () => editor.dispose()
+  }, [editor])
 
   return (
-    <div className="shell">
-      <header className="shell__header">
-        <span className="shell__brand">PerSAM Studio</span>
-      </header>
-      <aside className="shell__sidebar" aria-label="Images">
-        <p className="muted">No project open</p>
-      </aside>
-      <main className="shell__canvas">
-        <div className="welcome">
-          <h1>Mark an object once.</h1>
-          <p>PerSAM Studio finds it in every other image and queues the proposals for your review.</p>
+    <EditorContext.Provider value={editor}>
+      <div className="shell">
+        <ErrorBoundary>
+          <Header />
+        </ErrorBoundary>
+        <div className="shell__body">
+          <ErrorBoundary>
+            <Screen bitmaps={bitmaps} />
+          </ErrorBoundary>
         </div>
-      </main>
-      <StatusBar info={info} error={error} transport={client.transportKind} />
-    </div>
+        <StatusBar transport={transport} />
+        <Notices />
+      </div>
+    </EditorContext.Provider>
+  )
+}
+
+function Header() {
+  const editor = useEditor()
+  const project = useEditorState((s) => s.doc.project)
+  useKeyboard(editor)
+  return (
+    <header className="shell__header">
+      <span className="shell__brand">PerSAM Studio</span>
+      {project ? (
+        <>
+          <span className="shell__project" data-testid="project-name">
+            {project.name}
+            {project.isDemo ? <span className="badge">demo</span> : null}
+          </span>
+          <span className="muted small">{project.imageCount} images</span>
+          <button type="button" className="small shell__close" onClick={() => void editor.documents.closeProject()} data-testid="close-project">
+            Close project
+          </button>
+        </>
+      ) : null}
+    </header>
+  )
+}
+
+function Screen({ bitmaps }: { bitmaps: MaskBitmaps }) {
+  const editor = useEditor()
+  const project = useEditorState((s) => s.doc.project)
+  const dialog = useEditorState((s) => s.session.dialog)
+  const close = () => editor.openDialog(null)
+  return (
+    <>
+      {project ? <Workspace bitmaps={bitmaps} /> : <WelcomeScreen />}
+      {dialog === 'help' ? <HelpOverlay onClose={close} /> : null}
+      {dialog === 'propagate' && project ? <PropagateDialog onClose={close} /> : null}
+      {dialog === 'export' && project ? <ExportDialog onClose={close} /> : null}
+    </>
   )
 }

@@ -1,12 +1,13 @@
-import type { AppInfo } from '../../../common/ipc/types'
+/** The bottom bar: the studio version and runtime, the model and provider in use, job progress. */
+import { useEditorState } from './editorContext'
 
-interface StatusBarProps {
-  info: AppInfo | null
-  error: string | null
-  transport: 'electron' | 'http'
-}
+export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
+  const info = useEditorState((s) => s.doc.core.app)
+  const error = useEditorState((s) => s.doc.core.appError)
+  const model = useEditorState((s) => s.doc.core.model)
+  const installed = useEditorState((s) => s.doc.core.installedModels)
+  const jobs = useEditorState((s) => s.session.jobs)
 
-export function StatusBar({ info, error, transport }: StatusBarProps) {
   if (error) {
     return (
       <footer className="status-bar status-bar--error" data-testid="status-bar" data-ready="false" role="status">
@@ -24,9 +25,21 @@ export function StatusBar({ info, error, transport }: StatusBarProps) {
   const providers = info.onnxruntime.executionProviders
   const available = providers.filter((p) => p.bundled).map((p) => p.name)
   const installable = providers.filter((p) => !p.bundled).map((p) => p.name)
+  const activeModel = installed?.find((m) => m.id === model?.activeModelId)
+  const running = jobs.filter((j) => j.state === 'running' || j.state === 'queued')
   return (
     <footer className="status-bar" data-testid="status-bar" data-ready="true" role="status">
       <span data-testid="status-version">PerSAM Studio {info.version}</span>
+      <span data-testid="status-model" title={model?.error ?? undefined}>
+        model: {activeModel ? `${activeModel.name}${activeModel.isToy ? ' (toy)' : ''}` : (model?.activeModelId ?? 'none')}
+        {model && model.loadState !== 'ready' ? ` · ${model.loadState}` : ''}
+      </span>
+      <span data-testid="status-provider">provider: {model?.activeProvider ?? model?.requestedProvider ?? '—'}</span>
+      {running.map((job) => (
+        <span key={job.id} data-testid="status-job">
+          {job.label}: {job.done}/{job.total}
+        </span>
+      ))}
       <span data-testid="status-platform">
         {info.platform} {info.arch}
         {info.electronVersion ? ` · Electron ${info.electronVersion}` : ` · Node ${info.nodeVersion}`}

@@ -1,0 +1,30 @@
+/** What the editor does when the core pushes an event. Returns the function that unsubscribes. */
+import type { Editor } from './Editor'
+import { upsertAnnotation } from './managers/documentOps'
+
+export function subscribeToCore(editor: Editor): () => void {
+  const { api } = editor
+  const unsubscribers = [
+    api.on('job:progress', (job) => editor.jobs.track(job)),
+    api.on('proposal:added', ({ annotation }) => {
+      const detail = editor.doc.image
+      if (detail && detail.image.id === annotation.imageId) editor.updateDoc({ image: upsertAnnotation(detail, annotation) })
+      editor.review.onProposalAdded(annotation)
+      editor.track(editor.documents.reloadImagePages())
+    }),
+    api.on('annotation:changed', ({ imageIds }) => {
+      const open = editor.doc.image?.image.id
+      if (open !== undefined && imageIds.includes(open)) editor.track(editor.documents.reloadImage())
+      editor.afterAnnotationsChanged()
+    }),
+    api.on('history:changed', (history) => editor.updateDoc({ history })),
+    api.on('model:state', (model) => editor.updateDoc((doc) => ({ core: { ...doc.core, model } }))),
+    api.on('project:changed', (project) => {
+      const current = editor.doc.project
+      if (project && current && project.projectDir === current.projectDir) editor.updateDoc({ project })
+      else editor.track(editor.documents.adoptProject(project))
+    }),
+    api.on('app:error', ({ message }) => editor.notify('error', message)),
+  ]
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe())
+}

@@ -1,0 +1,40 @@
+/**
+ * Undo and redo are the core's (history:undo / history:redo): every stored change is one step
+ * there. The editor only reads back what a step touched. Ctrl+Z while prompting removes the
+ * newest prompt first, which is what users of SAM tools expect.
+ */
+import type { HistoryStep } from '../../../../common/ipc/types'
+import type { Editor } from '../Editor'
+
+export class HistoryManager {
+  constructor(private readonly editor: Editor) {}
+
+  async load(): Promise<void> {
+    const history = await this.editor.attempt('Reading the history', () => this.editor.api.call('history:state', {}))
+    if (history) this.editor.updateDoc({ history })
+  }
+
+  async undo(): Promise<void> {
+    if (this.editor.prompts.removeLast()) return
+    const step = await this.editor.attempt('Undoing', () => this.editor.api.call('history:undo', {}))
+    if (step === null) this.editor.notify('info', 'Nothing to undo.')
+    if (step) await this.applyStep(step)
+  }
+
+  async redo(): Promise<void> {
+    const step = await this.editor.attempt('Redoing', () => this.editor.api.call('history:redo', {}))
+    if (step === null) this.editor.notify('info', 'Nothing to redo.')
+    if (step) await this.applyStep(step)
+  }
+
+  private async applyStep(step: HistoryStep): Promise<void> {
+    this.editor.updateDoc({ history: step.history })
+    this.editor.notify('info', step.label)
+    const open = this.editor.doc.image?.image.id
+    this.editor.afterAnnotationsChanged()
+    if (open !== undefined && step.imageIds.includes(open)) {
+      this.editor.prompts.clear()
+      await this.editor.documents.reloadImage()
+    }
+  }
+}

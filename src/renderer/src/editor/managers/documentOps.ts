@@ -1,0 +1,32 @@
+/** Pure updates of the document state's open image, shared by the managers. */
+import type { AnnotationInfo, ImageDetail } from '../../../../common/ipc/types'
+
+/** Puts `annotation` in the image (replacing the same id, or `replacedId`), keeping the order. */
+export function upsertAnnotation(detail: ImageDetail, annotation: AnnotationInfo, replacedId?: number): ImageDetail {
+  if (annotation.imageId !== detail.image.id) return detail
+  const annotations = [...detail.annotations]
+  const at = annotations.findIndex((a) => a.id === annotation.id || (replacedId !== undefined && a.id === replacedId))
+  if (at >= 0) annotations[at] = annotation
+  else annotations.push(annotation)
+  // A replacement may come back with a new id while the old one is still listed after it.
+  const deduplicated = annotations.filter((a, index) => index === at || a.id !== replacedId || a.id === annotation.id)
+  return { ...detail, annotations: deduplicated }
+}
+
+export function removeAnnotation(detail: ImageDetail, annotationId: number): ImageDetail {
+  const annotations = detail.annotations.filter((a) => a.id !== annotationId)
+  return annotations.length === detail.annotations.length ? detail : { ...detail, annotations }
+}
+
+export function findAnnotation(detail: ImageDetail | null, annotationId: number | null): AnnotationInfo | null {
+  if (!detail || annotationId === null) return null
+  return detail.annotations.find((a) => a.id === annotationId) ?? null
+}
+
+/** Proposals still waiting for a decision, least confident first (unscored ones first of all). */
+export function proposalsByConfidence(detail: ImageDetail): number[] {
+  return detail.annotations
+    .filter((a) => a.status === 'proposed')
+    .sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.id - b.id)
+    .map((a) => a.id)
+}

@@ -1,0 +1,114 @@
+/** Propagate: method (PerSAM or PerSAM-F), scope, maximum instances, absent threshold; then the job starts. */
+import { useState } from 'react'
+import { DEFAULT_PROPAGATION } from '../../editor/managers/JobManager'
+import type { PropagationSettings } from '../../editor/state'
+import { useEditor, useEditorState } from '../editorContext'
+import { Modal } from './Modal'
+
+const SCOPES: readonly { value: PropagationSettings['scope']; label: string }[] = [
+  { value: 'unlabeled', label: 'Images without annotations' },
+  { value: 'not-reviewed', label: 'Images not reviewed yet (replaces their proposals)' },
+  { value: 'all', label: 'All images' },
+]
+
+export function PropagateDialog({ onClose }: { onClose: () => void }) {
+  const editor = useEditor()
+  const categories = useEditorState((s) => s.doc.categories)
+  const activeId = useEditorState((s) => s.session.activeCategoryId)
+  const last = useEditorState((s) => s.session.lastPropagation)
+  const start = last ?? { ...DEFAULT_PROPAGATION, categoryId: activeId ?? categories[0]?.id ?? 0 }
+  const [settings, setSettings] = useState<PropagationSettings>({ ...start, categoryId: activeId ?? start.categoryId })
+  const [busy, setBusy] = useState(false)
+  const category = categories.find((c) => c.id === settings.categoryId)
+  const change = (patch: Partial<PropagationSettings>) => setSettings((s) => ({ ...s, ...patch }))
+
+  return (
+    <Modal title="Propagate to other images" onClose={onClose} testId="propagate-dialog">
+      <form
+        className="stack"
+        onSubmit={(event) => {
+          event.preventDefault()
+          setBusy(true)
+          void editor.jobs.startPropagation(settings).finally(() => setBusy(false))
+        }}
+      >
+        <label className="field">
+          <span>Category</span>
+          <select value={settings.categoryId} onChange={(event) => change({ categoryId: Number(event.target.value) })} data-testid="propagate-category">
+            {categories.map((c) => (
+              <option key={c.id} value={c.id}>
+                {c.name} ({c.referenceCount} reference{c.referenceCount === 1 ? '' : 's'})
+              </option>
+            ))}
+          </select>
+        </label>
+        {category && category.referenceCount === 0 ? (
+          <p className="callout" data-testid="propagate-no-reference">
+            “{category.name}” has no reference yet. Select one of its masks and press R (Use as reference) first.
+          </p>
+        ) : null}
+        <fieldset className="field">
+          <legend>Method</legend>
+          <label>
+            <input type="radio" name="method" checked={settings.method === 'persam'} onChange={() => change({ method: 'persam' })} data-testid="method-persam" /> PerSAM
+            <span className="muted small"> training-free</span>
+          </label>
+          <label>
+            <input type="radio" name="method" checked={settings.method === 'persam-f'} onChange={() => change({ method: 'persam-f' })} data-testid="method-persam-f" /> PerSAM-F
+            <span className="muted small"> fits two scale weights (about a second), better on parts and scales</span>
+          </label>
+        </fieldset>
+        <label className="field">
+          <span>Images</span>
+          <select value={settings.scope} onChange={(event) => change({ scope: event.target.value as PropagationSettings['scope'] })} data-testid="propagate-scope">
+            {SCOPES.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label className="field">
+          <span>Maximum instances per image</span>
+          <input
+            type="number"
+            min={1}
+            max={20}
+            value={settings.maxInstances}
+            onChange={(event) => change({ maxInstances: Math.max(1, Math.min(20, Math.round(Number(event.target.value) || 1))) })}
+            data-testid="propagate-max-instances"
+          />
+        </label>
+        <label className="field">
+          <span>
+            <input
+              type="checkbox"
+              checked={settings.absentThreshold !== null}
+              onChange={(event) => change({ absentThreshold: event.target.checked ? 0.3 : null })}
+              data-testid="propagate-absent-enabled"
+            />{' '}
+            Mark images absent below a confidence of
+          </span>
+          <input
+            type="number"
+            min={0}
+            max={1}
+            step={0.05}
+            disabled={settings.absentThreshold === null}
+            value={settings.absentThreshold ?? 0.3}
+            onChange={(event) => change({ absentThreshold: Math.max(0, Math.min(1, Number(event.target.value) || 0)) })}
+            data-testid="propagate-absent-threshold"
+          />
+        </label>
+        <div className="row end">
+          <button type="button" onClick={onClose}>
+            Cancel
+          </button>
+          <button type="submit" className="primary" disabled={busy || !category} data-testid="propagate-start">
+            Propagate
+          </button>
+        </div>
+      </form>
+    </Modal>
+  )
+}

@@ -1,0 +1,38 @@
+/** Running jobs: a bar with the count, speed and time left, and a cancel button. */
+import type { JobInfo } from '../../../../common/ipc/types'
+import { useEditor, useEditorState } from '../editorContext'
+import { formatDuration } from './labels'
+
+export function JobProgress() {
+  const jobs = useEditorState((s) => s.session.jobs)
+  const running = jobs.filter((job) => job.state === 'running' || job.state === 'queued')
+  if (running.length === 0) return null
+  return (
+    <div className="jobs" data-testid="jobs">
+      {running.map((job) => (
+        <JobRow key={job.id} job={job} />
+      ))}
+    </div>
+  )
+}
+
+function JobRow({ job }: { job: JobInfo }) {
+  const editor = useEditor()
+  const fraction = job.total > 0 ? Math.min(1, job.done / job.total) : 0
+  return (
+    <div className="job" data-testid="job" data-job-id={job.id} data-kind={job.kind}>
+      <span className="job__label">{job.label}</span>
+      <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
+        <div className="progress__bar" style={{ width: `${fraction * 100}%` }} />
+      </div>
+      <span className="small" data-testid="job-count">
+        {job.done} / {job.total}
+      </span>
+      <span className="muted small">{job.rate > 0 ? `${job.rate.toFixed(job.rate < 10 ? 1 : 0)}/s` : '—'}</span>
+      <span className="muted small">ETA {formatDuration(job.etaSeconds)}</span>
+      <button type="button" className="small" onClick={() => void editor.jobs.cancel(job.id)} data-testid="job-cancel">
+        Cancel
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,46 @@
+/** Review mode's bar: where the walk is, the proposal's score, the decisions with their keys. */
+import { useEditor, useEditorState } from '../editorContext'
+import { formatScore } from './labels'
+
+export function ReviewBar() {
+  const editor = useEditor()
+  const review = useEditorState((s) => s.session.review)
+  const detail = useEditorState((s) => s.doc.image)
+  if (!review) return null
+  const current = detail?.annotations.find((a) => a.id === review.proposals[review.proposalIndex]) ?? null
+  return (
+    <div className="review-bar" data-testid="review-bar" data-finished={review.finished} data-annotation-id={current?.id ?? ''}>
+      <strong>Review</strong>
+      <span data-testid="review-position">
+        {Math.max(0, review.imageIndex) + 1} / {review.queue.length}
+        {review.proposals.length > 1 ? ` · proposal ${review.proposalIndex + 1} of ${review.proposals.length}` : ''}
+      </span>
+      <span>
+        score <strong data-testid="review-score">{formatScore(current?.score ?? null)}</strong>
+      </span>
+      {current ? <span className={`badge badge--${current.status}`}>{current.status}</span> : null}
+      {review.finished ? <span className="done-text">All proposals reviewed.</span> : null}
+      <span className="review-bar__actions">
+        <button type="button" onClick={() => void editor.review.previous()} title="Previous (←)">
+          ←
+        </button>
+        <button type="button" className="primary" onClick={() => void editor.review.accept()} data-testid="review-accept">
+          Accept <kbd>Enter</kbd>
+        </button>
+        <button type="button" onClick={() => void editor.review.reject()} data-testid="review-reject">
+          Reject <kbd>X</kbd>
+        </button>
+        <button type="button" onClick={() => void editor.review.absent()} data-testid="review-absent">
+          Absent <kbd>A</kbd>
+        </button>
+        <button type="button" onClick={() => void editor.review.next()} title="Next (D, →)">
+          →
+        </button>
+      </span>
+      <label className="small" title="Accepted corrections become references, and the images not reviewed yet are propagated again">
+        <input type="checkbox" checked={review.learnFromCorrections} onChange={(event) => editor.review.setLearnFromCorrections(event.target.checked)} data-testid="review-learn" />
+        learn from corrections
+      </label>
+    </div>
+  )
+}

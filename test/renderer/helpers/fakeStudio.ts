@@ -1,0 +1,450 @@
+/**
+ * An in-memory studio core implementing the contract's types, for editor tests: it keeps images,
+ * categories and annotations, answers every channel the editor uses, records every request,
+ * can hold replies back (to reorder them) and can fail a channel once.
+ */
+import type { EventChannel, EventPayloadOf, InvokeChannel, RequestOf, ResponseOf } from '../../../src/common/ipc/contract'
+import { StudioError } from '../../../src/common/ipc/result'
+import type {
+  AnnotationInfo,
+  Category,
+  ImageDetail,
+  ImageListItem,
+  ImageState,
+  JobInfo,
+  ProjectSummary,
+  RleMask,
+  SegmentPreview,
+} from '../../../src/common/ipc/types'
+import type { StudioApi } from '../../../src/renderer/src/editor/api'
+import { FakeHistory } from './fakeHistory'
+import { rleArea, rleBbox, decompressRle } from '../../../src/common/mask'
+import { boxArea, boxMask, boxOfMask, type PixelBox } from './fakeMasks'
+
+export interface FakeImage {
+  readonly id: number
+  readonly fileName: string
+  readonly width: number
+  readonly height: number
+}
+
+type Handler = (request: never) => unknown
+
+interface HeldCall {
+  readonly channel: InvokeChannel
+  readonly release: () => void
+}
+
+export const DEMO_PROJECT: ProjectSummary = {
+  projectDir: '/projects/demo',
+  name: 'Demo',
+  imagesRoot: '/projects/demo/images',
+  imageCount: 0,
+  annotationCount: 0,
+  isDemo: true,
+}
+
+export class FakeStudio implements StudioApi {
+  readonly calls: { channel: InvokeChannel; request: unknown }[] = []
+  images: FakeImage[] = []
+  categories: Omit<Category, 'annotationCount' | 'referenceCount'>[] = []
+  readonly annotations = new Map<number, AnnotationInfo>()
+  readonly jobs = new Map<string, JobInfo>()
+  readonly history = new FakeHistory(this.annotations, (state) => this.emit('history:changed', state))
+  project: ProjectSummary | null = null
+  /** How many images project:create's import job announces. */
+  importTotal = 0
+  private readonly listeners = new Map<string, Set<(payload: never) => void>>()
+  private readonly held = new Set<InvokeChannel>()
+  private readonly heldCalls: HeldCall[] = []
+  private readonly failures = new Map<InvokeChannel, StudioError>()
+  private readonly previews = new Map<string, { imageId: number; masks: RleMask[] }>()
+  /** Optional stand-in for SAM: candidate masks for a request, or null to fall back to boxes around the prompts. */
+  segmenter: ((request: RequestOf<'segment:preview'>) => RleMask[] | null) | null = null
+  private nextId = 1
+  private nextJob = 1
+
+  constructor(options: { images?: number; width?: number; height?: number } = {}) {
+    const count = options.images ?? 5
+    for (let i = 1; i <= count; i++) {
+      this.images.push({ id: i, fileName: `img_${String(i).padStart(3, '0')}.jpg`, width: options.width ?? 400, height: options.height ?? 300 })
+    }
+    this.categories.push({ id: 1, name: 'dog', color: '#4f9cf9' })
+    this.nextId = 100
+  }
+
+  // StudioApi ------------------------------------------------------------------------------------
+
+  call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>> {
+    this.calls.push({ channel, request })
+    const failure = this.failures.get(channel)
+    if (failure) {
+      this.failures.delete(channel)
+      return Promise.reject(failure)
+    }
+    const handler = (this.handlers as Record<string, Handler | undefined>)[channel]
+    const run = async (): Promise<ResponseOf<C>> => {
+      if (!handler) throw new StudioError('internal', `"${channel}" is not available in this build yet`)
+      return handler(request as never) as ResponseOf<C>
+    }
+    if (!this.held.has(channel)) return run()
+    return new Promise((resolve, reject) => {
+      this.heldCalls.push({ channel, release: () => run().then(resolve, reject) })
+    })
+  }
+
+  on<E extends EventChannel>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void {
+    const set = this.listeners.get(event) ?? new Set()
+    set.add(listener as (payload: never) => void)
+    this.listeners.set(event, set)
+    return () => set.delete(listener as (payload: never) => void)
+  }
+
+  // Test controls ----------------------------------------------------------------------------------
+
+  emit<E extends EventChannel>(event: E, payload: EventPayloadOf<E>): void {
+    for (const listener of this.listeners.get(event) ?? []) (listener as (p: EventPayloadOf<E>) => void)(payload)
+  }
+
+  listenerCount(event: EventChannel): number {
+    return this.listeners.get(event)?.size ?? 0
+  }
+
+  /** Replies on `channel` wait until released (in any order) with `release`. */
+  hold(channel: InvokeChannel): void {
+    this.held.add(channel)
+  }
+
+  heldCount(channel: InvokeChannel): number {
+    return this.heldCalls.filter((call) => call.channel === channel).length
+  }
+
+  /** Releases the held call at `index` among those of `channel` (0 = oldest). */
+  release(channel: InvokeChannel, index = 0): void {
+    const ofChannel = this.heldCalls.filter((call) => call.channel === channel)
+    const call = ofChannel[index]
+    if (!call) throw new Error(`no held ${channel} call at ${index}`)
+    this.heldCalls.splice(this.heldCalls.indexOf(call), 1)
+    call.release()
+  }
+
+  releaseAll(channel: InvokeChannel): void {
+    this.held.delete(channel)
+    while (this.heldCount(channel) > 0) this.release(channel, 0)
+  }
+
+  failNext(channel: InvokeChannel, error: StudioError): void {
+    this.failures.set(channel, error)
+  }
+
+  requestsTo<C extends InvokeChannel>(channel: C): RequestOf<C>[] {
+    return this.calls.filter((call) => call.channel === channel).map((call) => call.request as RequestOf<C>)
+  }
+
+  addAnnotation(partial: Partial<AnnotationInfo> & { imageId: number; box?: PixelBox }): AnnotationInfo {
+    const image = this.image(partial.imageId)
+    const box = partial.box ?? { x0: 10, y0: 10, x1: 60, y1: 50 }
+    const annotation: AnnotationInfo = {
+      id: this.nextId++,
+      categoryId: 1,
+      status: 'accepted',
+      source: 'manual',
+      score: null,
+      isReference: false,
+      mask: boxMask(box, image.width, image.height),
+      bbox: [box.x0, box.y0, box.x1 - box.x0, box.y1 - box.y0],
+      area: boxArea(box),
+      modelId: 'toy',
+      details: null,
+      createdAt: '2026-01-01T00:00:00.000Z',
+      updatedAt: '2026-01-01T00:00:00.000Z',
+      ...partial,
+    }
+    this.annotations.set(annotation.id, annotation)
+    return annotation
+  }
+
+  /** Runs a queued propagation: one proposal per image in `scores` (by image id), with `masks` where given. */
+  runPropagation(jobId: string, scores: Record<number, number>, masks: Record<number, RleMask> = {}): AnnotationInfo[] {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new Error(`no job ${jobId}`)
+    const added: AnnotationInfo[] = []
+    for (const [imageId, score] of Object.entries(scores)) {
+      const mask = masks[Number(imageId)]
+      const annotation = this.addAnnotation({
+        imageId: Number(imageId),
+        status: 'proposed',
+        source: 'persam-f',
+        score,
+        ...(mask ? maskFields(mask) : { box: { x0: 100, y0: 80, x1: 220, y1: 200 } }),
+      })
+      added.push(annotation)
+      this.emit('proposal:added', { jobId, annotation })
+    }
+    this.finishJob(jobId, { images: added.length, proposals: added.length, absent: 0, failed: [], secondsPerImage: 0.5 })
+    return added
+  }
+
+  finishJob(jobId: string, report: Record<string, unknown>, state: JobInfo['state'] = 'done'): JobInfo {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new Error(`no job ${jobId}`)
+    const done: JobInfo = { ...job, state, revision: job.revision + 1, done: job.total, finishedAt: '2026-01-01T00:01:00.000Z', report, etaSeconds: 0 }
+    this.jobs.set(jobId, done)
+    this.emit('job:progress', done)
+    return done
+  }
+
+  image(imageId: number): FakeImage {
+    const image = this.images.find((i) => i.id === imageId)
+    if (!image) throw new StudioError('not-found', `image ${imageId} does not exist`)
+    return image
+  }
+
+  // Handlers -------------------------------------------------------------------------------------
+
+  private readonly handlers: { [C in InvokeChannel]?: (request: RequestOf<C>) => ResponseOf<C> } = {
+    'app:info': () => ({
+      version: '0.1.0',
+      platform: 'linux',
+      arch: 'x64',
+      nodeVersion: 'v20',
+      electronVersion: null,
+      host: 'browser',
+      onnxruntime: { version: '1.30.0', executionProviders: [{ name: 'cpu', bundled: true }] },
+    }),
+    'model:state': () => ({ activeModelId: 'toy', loadState: 'ready', requestedProvider: 'auto', activeProvider: 'cpu', attempts: [], error: null }),
+    'model:list': () => ({
+      installed: [{ id: 'toy', name: 'Toy SAM', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 1000, licence: 'Apache-2.0' }],
+      catalog: [{ id: 'sam-vit-b', name: 'SAM ViT-B', family: 'sam', downloadBytes: 375_000_000, verified: true, licence: 'Apache-2.0', installed: false, notes: '' }],
+    }),
+    'model:providers': () => [
+      { name: 'cpu', available: true, reason: null },
+      { name: 'cuda', available: false, reason: 'no CUDA 12 runtime found' },
+    ],
+    'model:install': ({ catalogId }) => this.startJob('model-install', `Install ${catalogId}`, 375_000_000),
+    'model:import': ({ path }) => ({ id: 'imported', name: path, family: 'sam', isToy: false, hasPersamDecoder: false, sizeBytes: 1, licence: 'unknown' }),
+    'model:select': ({ modelId }) => ({ activeModelId: modelId, loadState: 'loading', requestedProvider: 'auto', activeProvider: null, attempts: [], error: null }),
+    'model:setProvider': ({ provider }) => ({
+      activeModelId: 'toy',
+      loadState: 'ready',
+      requestedProvider: provider,
+      activeProvider: 'cpu',
+      attempts: [{ provider, ok: false, error: `${provider} is not available here` }],
+      error: null,
+    }),
+    'category:update': ({ categoryId, name, color }) => {
+      const category = this.categories.find((c) => c.id === categoryId)
+      if (!category) throw new StudioError('not-found', `category ${categoryId} does not exist`)
+      Object.assign(category, name ? { name } : {}, color ? { color } : {})
+      return this.categoryList().find((c) => c.id === categoryId)!
+    },
+    'category:delete': ({ categoryId, confirmAnnotationCount }) => {
+      const owned = [...this.annotations.values()].filter((a) => a.categoryId === categoryId)
+      if (owned.length !== confirmAnnotationCount) {
+        throw new StudioError('conflict', `the category has ${owned.length} annotations, not ${confirmAnnotationCount}: look again before deleting`)
+      }
+      owned.forEach((a) => this.annotations.delete(a.id))
+      this.categories = this.categories.filter((c) => c.id !== categoryId)
+      return { deletedAnnotations: owned.length }
+    },
+    'project:recent': () => [],
+    'project:current': () => this.project,
+    'project:openDemo': () => (this.project = { ...DEMO_PROJECT, imageCount: this.images.length }),
+    'project:open': ({ projectDir }) => (this.project = { ...DEMO_PROJECT, projectDir, isDemo: false, imageCount: this.images.length }),
+    /** The import job's total is the number of images the test prepared; `images` fills as the test decides. */
+    'project:create': ({ imagesRoot, name, projectDir }) => {
+      const project = { projectDir: projectDir ?? `${imagesRoot}/.persam`, name: name ?? 'Untitled', imagesRoot, imageCount: 0, annotationCount: 0, isDemo: false }
+      this.project = project
+      return { project, importJob: this.startJob('import', `Import ${imagesRoot}`, this.importTotal) }
+    },
+    'project:close': () => {
+      this.project = null
+      return null
+    },
+    'history:state': () => this.history.state(),
+    'history:undo': () => this.history.undo(),
+    'history:redo': () => this.history.redo(),
+    'job:list': () => [...this.jobs.values()],
+    'category:list': () => this.categoryList(),
+    'category:create': ({ name, color }) => {
+      const category = { id: this.nextId++, name, color: color ?? '#ffffff' }
+      this.categories.push(category)
+      return { ...category, annotationCount: 0, referenceCount: 0 }
+    },
+    'image:list': (request) => this.imageList(request),
+    'image:get': ({ imageId }) => this.imageDetail(imageId),
+    'segment:prefetch': ({ imageIds }) => ({ queued: imageIds.length }),
+    'segment:preview': (request) => this.preview(request),
+    'segment:commit': ({ previewId, candidate, categoryId, replaceAnnotationId }) => {
+      const preview = this.previews.get(previewId)
+      const mask = preview?.masks[candidate]
+      if (!preview || !mask) throw new StudioError('not-found', `preview ${previewId} candidate ${candidate} does not exist`)
+      const replaced = replaceAnnotationId !== undefined ? this.annotations.get(replaceAnnotationId) : undefined
+      return this.history.record(replaced ? 'Correct mask' : 'Add mask', [preview.imageId], () => {
+        if (replaced) {
+          const edited: AnnotationInfo = { ...replaced, ...maskFields(mask), status: 'edited', categoryId }
+          this.annotations.set(edited.id, edited)
+          return edited
+        }
+        return this.addAnnotation({ imageId: preview.imageId, categoryId, ...maskFields(mask) })
+      })
+    },
+    'annotation:stroke': ({ annotationId, mode, points, radius }) => {
+      if (annotationId === undefined) throw new StudioError('invalid-input', 'the fake core paints existing annotations only')
+      const annotation = this.existing(annotationId)
+      return this.history.record(mode === 'brush' ? 'Brush stroke' : 'Eraser stroke', [annotation.imageId], () => {
+        const box = boxOfMask(annotation.mask!)
+        const grown: PixelBox =
+          mode === 'brush'
+            ? {
+                x0: Math.min(box.x0, ...points.map((p) => p.x - radius)),
+                y0: Math.min(box.y0, ...points.map((p) => p.y - radius)),
+                x1: Math.max(box.x1, ...points.map((p) => p.x + radius)),
+                y1: Math.max(box.y1, ...points.map((p) => p.y + radius)),
+              }
+            : box
+        const image = this.image(annotation.imageId)
+        const mask = boxMask(grown, image.width, image.height)
+        const area = mode === 'brush' ? boxArea(boxOfMask(mask)) : Math.max(0, annotation.area - points.length * radius)
+        const status = annotation.status === 'proposed' ? 'edited' : annotation.status
+        const updated: AnnotationInfo = { ...annotation, mask, area, status, bbox: [grown.x0, grown.y0, grown.x1 - grown.x0, grown.y1 - grown.y0] }
+        this.annotations.set(annotationId, updated)
+        return updated
+      })
+    },
+    'annotation:review': ({ annotationId, action }) => {
+      const annotation = this.existing(annotationId)
+      const label = { accept: 'Accept', reject: 'Reject', absent: 'Mark absent', delete: 'Delete' }[action]
+      return this.history.record(label, [annotation.imageId], () => {
+        if (action === 'delete') {
+          this.annotations.delete(annotationId)
+          return null
+        }
+        const status = ({ accept: 'accepted', reject: 'rejected', absent: 'absent' } as const)[action]
+        const updated: AnnotationInfo = { ...annotation, status }
+        this.annotations.set(annotationId, updated)
+        return updated
+      })
+    },
+    'annotation:setReference': ({ annotationId, isReference }) => {
+      const annotation = this.existing(annotationId)
+      return this.history.record('Reference', [annotation.imageId], () => {
+        const updated = { ...annotation, isReference }
+        this.annotations.set(annotationId, updated)
+        return updated
+      })
+    },
+    'annotation:markImageAbsent': ({ imageId, categoryId }) =>
+      this.history.record('Mark absent', [imageId], () => this.addAnnotation({ imageId, categoryId, status: 'absent', mask: null, bbox: null, area: 0 })),
+    'propagation:start': ({ categoryId, method }) => {
+      if (!this.categoryList().some((c) => c.id === categoryId && c.referenceCount > 0)) {
+        throw new StudioError('invalid-input', 'the category has no reference annotation')
+      }
+      return this.startJob('propagation', `Propagate (${method})`, this.images.length)
+    },
+    'job:cancel': ({ jobId }) => this.finishJob(jobId, {}, 'cancelled'),
+    'exchange:export': ({ format, path }) => this.startJob('export', `Export ${format} to ${path}`, 1),
+  }
+
+  private startJob(kind: JobInfo['kind'], label: string, total: number): JobInfo {
+    const job: JobInfo = {
+      id: `job-${this.nextJob++}`,
+      kind,
+      state: 'running',
+      revision: 0,
+      label,
+      done: 0,
+      total,
+      rate: 0,
+      etaSeconds: null,
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: null,
+      error: null,
+      report: null,
+    }
+    this.jobs.set(job.id, job)
+    return job
+  }
+
+  private existing(annotationId: number): AnnotationInfo {
+    const annotation = this.annotations.get(annotationId)
+    if (!annotation) throw new StudioError('not-found', `annotation ${annotationId} does not exist`)
+    return annotation
+  }
+
+  private categoryList(): Category[] {
+    const all = [...this.annotations.values()]
+    return this.categories.map((c) => ({
+      ...c,
+      annotationCount: all.filter((a) => a.categoryId === c.id).length,
+      referenceCount: all.filter((a) => a.categoryId === c.id && a.isReference).length,
+    }))
+  }
+
+  private preview(request: RequestOf<'segment:preview'>): SegmentPreview {
+    const image = this.image(request.imageId)
+    const positives = request.points.filter((p) => p.positive)
+    const xs = positives.map((p) => p.x).concat(request.box ? [request.box.x0, request.box.x1] : [])
+    const ys = positives.map((p) => p.y).concat(request.box ? [request.box.y0, request.box.y1] : [])
+    const core: PixelBox = { x0: Math.min(...xs), y0: Math.min(...ys), x1: Math.max(...xs) + 1, y1: Math.max(...ys) + 1 }
+    const masks =
+      this.segmenter?.(request) ??
+      [4, 12, 30].map((grow) => boxMask({ x0: core.x0 - grow, y0: core.y0 - grow, x1: core.x1 + grow, y1: core.y1 + grow }, image.width, image.height))
+    const previewId = `preview-${request.requestId}`
+    this.previews.set(previewId, { imageId: image.id, masks })
+    return {
+      requestId: request.requestId,
+      previewId,
+      candidates: masks.map((mask, index) => ({ mask, score: 0.9 - index * 0.1, area: maskFields(mask).area })),
+      recommended: 1,
+      timings: { embeddingMs: 0, decoderMs: 1, totalMs: 1 },
+    }
+  }
+
+  private imageState(imageId: number): { state: ImageState; count: number; minScore: number | null } {
+    const annotations = [...this.annotations.values()].filter((a) => a.imageId === imageId)
+    const proposals = annotations.filter((a) => a.status === 'proposed')
+    const minScore = proposals.length > 0 ? Math.min(...proposals.map((a) => a.score ?? 0)) : null
+    let state: ImageState = 'reviewed'
+    if (annotations.length === 0) state = 'unlabeled'
+    else if (proposals.length > 0) state = 'to-review'
+    else if (annotations.every((a) => a.status === 'absent')) state = 'absent'
+    return { state, count: annotations.length, minScore }
+  }
+
+  private item(image: FakeImage): ImageListItem {
+    const { state, count, minScore } = this.imageState(image.id)
+    return { ...image, state, annotationCount: count, minScore }
+  }
+
+  private imageList(request: RequestOf<'image:list'>): ResponseOf<'image:list'> {
+    let items = this.images.map((image) => this.item(image))
+    if (request.state) items = items.filter((item) => item.state === request.state)
+    if (request.categoryId !== undefined) {
+      items = items.filter((item) => [...this.annotations.values()].some((a) => a.imageId === item.id && a.categoryId === request.categoryId))
+    }
+    if (request.order === 'review') items.sort((a, b) => (a.minScore ?? 2) - (b.minScore ?? 2) || a.id - b.id)
+    const all = this.images.map((image) => this.item(image))
+    const imageCounts = { unlabeled: 0, 'to-review': 0, reviewed: 0, absent: 0 }
+    for (const item of all) imageCounts[item.state]++
+    const annotationCounts = { proposed: 0, accepted: 0, rejected: 0, edited: 0, absent: 0 }
+    for (const a of this.annotations.values()) annotationCounts[a.status]++
+    return { total: items.length, offset: request.offset, items: items.slice(request.offset, request.offset + request.limit), imageCounts, annotationCounts }
+  }
+
+  private imageDetail(imageId: number): ImageDetail {
+    const image = this.image(imageId)
+    return {
+      image: { ...this.item(image), relativePath: image.fileName },
+      annotations: [...this.annotations.values()].filter((a) => a.imageId === imageId),
+    }
+  }
+}
+
+
+/** What an annotation stores about a mask: the mask, its box and area (as the core computes them). */
+export function maskFields(mask: RleMask): { mask: RleMask; bbox: readonly [number, number, number, number]; area: number } {
+  const runs = decompressRle(mask)
+  const [x, y, w, h] = rleBbox(runs)
+  return { mask, bbox: [x, y, w, h], area: rleArea(runs) }
+}
