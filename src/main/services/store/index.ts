@@ -1,0 +1,13 @@
+/** The project store: one SQLite file per project, typed repositories, persistent undo. */
+export { Project, createProject, openProject, inspectProject, PROJECT_FILE, CACHE_DIR, type ProjectOptions, type CreateProjectOptions, type ProjectInfo } from './project'
+export { ImageRepository, MAX_PAGE_SIZE, type ImagePage, type ImagePageQuery } from './images'
+export { CategoryRepository, CATEGORY_PALETTE, type NewCategory } from './categories'
+export { AnnotationRepository, ANNOTATION_INSERT_COLUMNS, checkMask, type ReviewQueueQuery } from './annotations'
+export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'
+export { EditHistory, DEFAULT_HISTORY_LIMIT, type HistoryStep, type HistoryApplied } from './history'
+export { JobRepository, JOB_KINDS, type Job, type JobKind, type JobState, type JobImageState, type NewJob, type JobProposal, type JobImageResult } from './jobs'
+export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations/index'
+export { NewerSchemaError } from './errors'
+export { storedMaskFromRle, storedMaskFromBinary, rleOfStored, binaryOfStored } from './masks'
+export { toRelPath, fromRelPath, isInside, commonAncestor } from './paths'
+export * from './types'
