@@ -3,7 +3,10 @@
  * browser-mode HTTP round trip, each against a floor measured in the same run (a direct handler
  * call; a bare node:http server answering the same JSON).
  */
+import { mkdtempSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { createStudioCore } from '../src/main/api/studioCore'
 import { createHandlers } from '../src/main/api/handlers'
@@ -24,8 +27,8 @@ const benchmark: Benchmark = {
   name: 'ipc-dispatch',
   description: 'contract validation + dispatch, in-process and over the browser-mode server',
   async run() {
-    const core = createStudioCore({ host: 'cli', log: () => {} })
-    const handlers = createHandlers({ host: 'cli' })
+    const core = await createStudioCore({ host: 'cli', dataDir: mkdtempSync(path.join(tmpdir(), 'bench-data-')), log: () => {} })
+    const handlers = createHandlers(core.context)
     const direct = await timeCalls(() => handlers['app:info']({}, { transport: 'in-process' }), { iterations: 5000 })
     const dispatched = await timeCalls(() => core.dispatch('app:info', {}, { transport: 'in-process' }), { iterations: 5000 })
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { createStudioCore } from '../main/api/studioCore'
+import { mediaRoute } from '../main/server/mediaRoute'
 import { startStudioServer } from '../main/server/server'
 
 export interface ServeOptions {
@@ -12,12 +13,13 @@ export function builtRendererDir(): string {
 }
 
 export async function serve(options: ServeOptions): Promise<void> {
-  const core = createStudioCore({ host: 'browser' })
+  const core = await createStudioCore({ host: 'browser' })
   const server = await startStudioServer({
     dispatch: core.dispatch,
     events: core.events,
     rendererDir: builtRendererDir(),
     port: options.port,
+    routes: [mediaRoute(core.context)],
   })
   console.log(`PerSAM Studio (browser mode) is serving on ${server.url}`)
   console.log(`Open this address; it carries this launch's access token:\n  ${server.launchUrl}`)

@@ -1,8 +1,10 @@
 /** Shared set-up for browser tests: the browser-mode server in-process, Debian's Chromium. */
-import { existsSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { createStudioCore, type StudioCore } from '../../src/main/api/studioCore'
+import { mediaRoute } from '../../src/main/server/mediaRoute'
 import { startStudioServer, type StudioServer } from '../../src/main/server/server'
 
 export const ARTIFACTS_DIR = path.resolve('test-artifacts')
@@ -18,8 +20,8 @@ export async function startStudio(): Promise<StudioUnderTest> {
   if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR}/index.html is missing: run \`npm run build\` before the browser tests`)
   }
-  const core = createStudioCore({ host: 'browser' })
-  const server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir: RENDERER_DIR })
+  const core = await createStudioCore({ host: 'browser', dataDir: mkdtempSync(path.join(tmpdir(), 'studio-e2e-')), log: () => {} })
+  const server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir: RENDERER_DIR, routes: [mediaRoute(core.context)] })
   return {
     core,
     server,

@@ -2,6 +2,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
+import { resolveMedia } from '../api/media'
 import { createStudioCore } from '../api/studioCore'
 import { contentSecurityPolicy } from '../security/csp'
 import { isAllowedNavigation, originOf } from '../security/navigation'
@@ -64,11 +65,11 @@ export function runDesktopApp(): void {
   const entryUrl = devServerUrl ?? `${APP_ORIGIN}/index.html`
   const appOrigin = originOf(entryUrl) ?? APP_ORIGIN
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     hardenSessions(entryUrl)
-    handleAppProtocol(path.join(outDir, '../renderer'))
     let window: BrowserWindow | null = null
-    const core = createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window) })
+    const core = await createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window), dataDir: app.getPath('userData') })
+    handleAppProtocol(path.join(outDir, '../renderer'), (pathname) => resolveMedia(core.context, pathname))
     registerIpc(core.dispatch, appOrigin)
 
     window = new BrowserWindow({

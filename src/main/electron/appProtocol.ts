@@ -28,10 +28,19 @@ export function registerAppSchemePrivileges(): void {
   ])
 }
 
-export function handleAppProtocol(rendererDir: string): void {
+/** Finds the file behind a `/media/...` path of the open project, or null. */
+export type MediaResolver = (pathname: string) => Promise<{ file: string; contentType: string } | null>
+
+export function handleAppProtocol(rendererDir: string, resolveMedia: MediaResolver): void {
   const csp = contentSecurityPolicy()
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url)
+    if (url.host === 'app' && url.pathname.startsWith('/media/')) {
+      const media = await resolveMedia(url.pathname).catch(() => null)
+      const body = media ? await readFile(media.file).catch(() => null) : null
+      if (!media || !body) return new Response('no such image', { status: 404 })
+      return new Response(body, { headers: { 'content-type': media.contentType, 'x-content-type-options': 'nosniff' } })
+    }
     const file = url.host === 'app' ? resolveStaticPath(rendererDir, url.pathname) : null
     const body = file ? await readFile(file).catch(() => null) : null
     if (!file || !body) return new Response('not found', { status: 404 })

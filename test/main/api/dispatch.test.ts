@@ -3,16 +3,27 @@ import { invokeChannelNames } from '../../../src/common/ipc/contract'
 import { StudioError } from '../../../src/common/ipc/result'
 import { createDispatch, type Handlers } from '../../../src/main/api/dispatch'
 import { createHandlers } from '../../../src/main/api/handlers'
+import type { StudioCore } from '../../../src/main/api/studioCore'
+import { afterAll, beforeAll } from 'vitest'
+import { createTestCore } from '../../helpers/studio'
 
 const context = { transport: 'in-process' } as const
+let core: StudioCore
+
+beforeAll(async () => {
+  core = await createTestCore()
+})
+afterAll(async () => {
+  await core.close()
+})
 
 function handlersWith(overrides: Partial<Handlers>): Handlers {
-  return { ...createHandlers({ host: 'cli' }), ...overrides }
+  return { ...createHandlers(core.context), ...overrides }
 }
 
 describe('dispatch', () => {
   it('answers app:info with the real runtime facts', async () => {
-    const dispatch = createDispatch(createHandlers({ host: 'cli' }))
+    const dispatch = createDispatch(createHandlers(core.context))
     const result = await dispatch('app:info', {}, context)
     expect(result.ok).toBe(true)
     if (!result.ok) return
@@ -39,7 +50,7 @@ describe('dispatch', () => {
   })
 
   it('rejects non-object payloads and unknown channels', async () => {
-    const dispatch = createDispatch(createHandlers({ host: 'cli' }))
+    const dispatch = createDispatch(createHandlers(core.context))
     for (const payload of [null, 42, 'x', [], undefined]) {
       const result = await dispatch('app:info', payload, context)
       expect(result.ok ? 'ok' : result.error.code).toBe('invalid-request')
@@ -76,7 +87,7 @@ describe('dispatch', () => {
   })
 
   it('has a handler for every contract channel', () => {
-    const handlers = createHandlers({ host: 'cli' })
+    const handlers = createHandlers(core.context)
     for (const channel of invokeChannelNames) expect(typeof handlers[channel]).toBe('function')
     expect(Object.keys(handlers).sort()).toEqual([...invokeChannelNames].sort())
   })

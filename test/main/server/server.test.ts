@@ -4,10 +4,11 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import { fromWireJson } from '../../../src/common/ipc/wire'
-import { createStudioCore, type StudioCore } from '../../../src/main/api/studioCore'
+import type { StudioCore } from '../../../src/main/api/studioCore'
 import { TOKEN_HEADER, cookieName } from '../../../src/main/server/auth'
 import { startStudioServer, type StudioServer } from '../../../src/main/server/server'
 import { rawRequest } from '../../helpers/http'
+import { createTestCore } from '../../helpers/studio'
 
 let core: StudioCore
 let server: StudioServer
@@ -20,7 +21,7 @@ beforeAll(async () => {
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>')
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)')
   writeFileSync(path.join(root, 'secret.txt'), 'outside the renderer folder')
-  core = createStudioCore({ host: 'browser', log: () => {} })
+  core = await createTestCore('browser')
   server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir })
 })
 

@@ -42,16 +42,17 @@ export interface ImageTimings {
   readonly encodingMs: number
 }
 
-export type PropagationEvent<Id> =
+/** `Item`: the image as the caller passed it (extra fields are handed back untouched). */
+export type PropagationEvent<Item> =
   | {
       readonly kind: 'result'
-      readonly image: PropagationImage<Id>
+      readonly image: Item
       readonly result: PersamImageResult
       /** One full-resolution RLE per instance, in result.instances order. */
       readonly masks: readonly CocoRle[]
       readonly timings: ImageTimings
     }
-  | { readonly kind: 'failed'; readonly image: PropagationImage<Id>; readonly error: string }
+  | { readonly kind: 'failed'; readonly image: Item; readonly error: string }
 
 /** Measures the time spent in decoder calls, to tell model time from the algorithm's own. */
 class TimedDecoder implements SamDecoderPort {
@@ -99,7 +100,7 @@ export class PropagationRunner {
     return new PropagationRunner(runtime, target, options)
   }
 
-  async *run<Id>(images: Iterable<PropagationImage<Id>> | AsyncIterable<PropagationImage<Id>>): AsyncGenerator<PropagationEvent<Id>> {
+  async *run<Item extends PropagationImage<unknown>>(images: Iterable<Item> | AsyncIterable<Item>): AsyncGenerator<PropagationEvent<Item>> {
     const segmentOptions: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...this.options }
     for await (const image of images) {
       checkAborted(this.options.signal)
@@ -112,7 +113,7 @@ export class PropagationRunner {
     }
   }
 
-  private async segmentOne<Id>(image: PropagationImage<Id>, options: SegmentOptions): Promise<PropagationEvent<Id>> {
+  private async segmentOne<Item extends PropagationImage<unknown>>(image: Item, options: SegmentOptions): Promise<PropagationEvent<Item>> {
     const imageStart = performance.now()
     const encoded = await this.runtime.encodeFile(image.file, { imageKey: image.imageKey, signal: this.options.signal })
     const imageMs = performance.now() - imageStart - encoded.timings.encoderMs

@@ -38,7 +38,7 @@ describe('propagation runner', () => {
       method: 'persam-f',
     })
     expect(runner.target.fusion?.weights).toHaveLength(3)
-    const events: PropagationEvent<number>[] = []
+    const events: PropagationEvent<{ id: number; file: string }>[] = []
     for await (const event of runner.run(images.map((image, id) => ({ id, file: image.file })))) events.push(event)
     expect(events.map((e) => e.image.id)).toEqual([0, 1, 2])
     const [a, b, empty] = events
@@ -59,7 +59,7 @@ describe('propagation runner', () => {
     writeFileSync(broken, 'not a jpeg at all')
     const good = await scene('good', [{ cx: 300, cy: 150, r: 70, colour: RED }])
     const runner = await PropagationRunner.prepare(runtime, [{ file: reference.file, mask: maskOf(480, 360, reference.discs[0]!) }], { method: 'persam' })
-    const events: PropagationEvent<string>[] = []
+    const events: PropagationEvent<{ id: string; file: string }>[] = []
     for await (const event of runner.run([{ id: 'broken', file: broken }, { id: 'good', file: good.file }])) events.push(event)
     expect(events[0]).toMatchObject({ kind: 'failed', image: { id: 'broken' } })
     expect((events[0] as { error: string }).error).toContain('broken.jpg')

@@ -1,0 +1,77 @@
+/** propagation:*, job:* and exchange:* channels: the background work. */
+import path from 'node:path'
+import type { ExportReport, ImportReport } from '../../../common/ipc/dto/job'
+import { StudioError } from '../../../common/ipc/result'
+import { exportCoco } from '../../services/exchange/coco/cocoExport'
+import { importCoco } from '../../services/exchange/coco/cocoImport'
+import { importImageFolder } from '../../services/exchange/folderImport'
+import { exportPerseg } from '../../services/exchange/perseg/persegExport'
+import { importPerseg } from '../../services/exchange/perseg/persegImport'
+import { exportPngMasks } from '../../services/exchange/pngExport'
+import { imagesInScope, referencesOf } from '../../services/propagation/propagationJob'
+import type { StudioContext } from '../context'
+import type { Handlers } from '../dispatch'
+import { historyState } from '../dto'
+
+type JobChannels = 'propagation:start' | 'job:list' | 'job:cancel' | 'exchange:import' | 'exchange:export'
+
+export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels> {
+  const { events } = context.options
+  return {
+    'propagation:start': ({ categoryId, method, scope, maxInstances, absentThreshold, excludeImageIds }) => {
+      const session = context.requireSession()
+      const { project } = session
+      project.categories.require(categoryId)
+      if (referencesOf(project, categoryId).length === 0) {
+        throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
+      }
+      const imageIds = imagesInScope(project, categoryId, scope, excludeImageIds)
+      if (imageIds.length === 0) throw new StudioError('invalid-input', 'no image is in scope (every image is reviewed, or a reference)')
+      const job = project.jobs.create({
+        kind: method,
+        categoryId,
+        referenceSetId: project.references.defaultSet(categoryId).id,
+        params: { maxInstances, ...(absentThreshold !== undefined ? { absentThreshold } : {}) },
+        modelId: context.models.state().activeModelId,
+        imageIds,
+      })
+      return context.startPropagation(session, job)
+    },
+    'job:list': () => context.jobs.list(),
+    'job:cancel': ({ jobId }) => context.jobs.cancel(jobId),
+    'exchange:import': ({ format, path: source }) => {
+      const { project } = context.requireSession()
+      return context.jobs.start({
+        kind: 'import',
+        label: `Import ${format === 'folder' ? 'images' : format.toUpperCase()} from ${source}`,
+        total: 0,
+        run: async (job): Promise<Record<string, unknown>> => {
+          const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
+          let report: ImportReport
+          if (format === 'folder') report = await importImageFolder(project, path.resolve(source), common)
+          else if (format === 'coco') report = await importCoco(project, path.resolve(source), common)
+          else report = await importPerseg(project, path.resolve(source), common)
+          events.emit('project:changed', context.summary())
+          events.emit('history:changed', historyState(project))
+          return { ...report }
+        },
+      })
+    },
+    'exchange:export': ({ format, path: target, statuses, cocoSegmentation, pngMode, categoryIds }) => {
+      const { project } = context.requireSession()
+      return context.jobs.start({
+        kind: 'export',
+        label: `Export ${format === 'png' ? 'PNG masks' : format.toUpperCase()} to ${target}`,
+        total: 0,
+        run: async (job): Promise<Record<string, unknown>> => {
+          const common = { statuses, categoryIds, signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
+          let report: ExportReport
+          if (format === 'coco') report = await exportCoco(project, path.resolve(target), { ...common, segmentation: cocoSegmentation })
+          else if (format === 'perseg') report = await exportPerseg(project, path.resolve(target), common)
+          else report = await exportPngMasks(project, path.resolve(target), { ...common, mode: pngMode })
+          return { ...report }
+        },
+      })
+    },
+  }
+}

@@ -1,0 +1,54 @@
+/** app:*, dialog:* and project:* channels. */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { importImageFolder } from '../../services/exchange/folderImport'
+import { readAppInfo } from '../../services/system/appInfo'
+import type { StudioContext } from '../context'
+import type { Handlers } from '../dispatch'
+
+type ProjectChannels = 'app:info' | 'dialog:pickPath' | 'project:create' | 'project:open' | 'project:openDemo' | 'project:current' | 'project:recent' | 'project:close'
+
+/** A new folder under the data folder's projects/, never an existing one. */
+function freshProjectDir(dataDir: string, name: string): string {
+  const base = path.join(dataDir, 'projects', name.replace(/[^\w .-]+/g, '_').trim() || 'project')
+  let dir = base
+  for (let n = 2; existsSync(dir); n++) dir = `${base}-${n}`
+  return dir
+}
+
+export function projectHandlers(context: StudioContext): Pick<Handlers, ProjectChannels> {
+  const { options } = context
+  return {
+    'app:info': () => readAppInfo(options.host),
+    'dialog:pickPath': async ({ kind, title, defaultName }) => {
+      if (!options.dialogs) return { path: null, supported: false }
+      return { path: await options.dialogs.pickPath(kind, title, defaultName), supported: true }
+    },
+    'project:create': async ({ imagesRoot, projectDir, name }) => {
+      const dir = projectDir ?? freshProjectDir(options.dataDir, name ?? path.basename(path.resolve(imagesRoot)))
+      const session = await context.createProject(dir, imagesRoot)
+      const importJob = context.jobs.start({
+        kind: 'import',
+        label: `Import images from ${imagesRoot}`,
+        total: 0,
+        run: async (job) => {
+          const report = await importImageFolder(session.project, path.resolve(imagesRoot), {
+            signal: job.signal,
+            onProgress: ({ done, total }) => job.progress(done, total),
+          })
+          options.events.emit('project:changed', context.summary(session))
+          return { ...report }
+        },
+      })
+      return { project: context.summary(session)!, importJob }
+    },
+    'project:open': async ({ projectDir }) => context.summary(await context.openProject(projectDir))!,
+    'project:openDemo': async () => context.summary((await context.openDemo()).session)!,
+    'project:current': () => context.summary(),
+    'project:recent': () => context.recent.list(),
+    'project:close': async () => {
+      await context.closeProject()
+      return null
+    },
+  }
+}
