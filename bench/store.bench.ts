@@ -125,7 +125,9 @@ const benchmark: Benchmark = {
         ['page: category, to-review, by name', () => project.images.page({ offset: Math.floor(rng() * 50_000), limit: 200, categoryId: cat, state: 'to-review' })],
         ['page: category, to-review, review order', () => project.images.page({ offset: Math.floor(rng() * 50_000), limit: 200, categoryId: cat, state: 'to-review', order: 'review' })],
         ['page: category, all, review order', () => project.images.page({ offset: Math.floor(rng() * (IMAGES - 200)), limit: 200, categoryId: cat, order: 'review' })],
-        ['review queue: 200 proposals of a category', () => project.annotations.reviewQueue({ categoryId: cat, limit: 200 })],
+        ['review list: 500 proposals, all categories', () => project.annotations.list({ limit: 500, offset: Math.floor(rng() * 300_000) })],
+        ['review list: 500 proposals of a category', () => project.annotations.list({ categoryId: cat, limit: 500, offset: Math.floor(rng() * 60_000) })],
+        ['review list: 500 proposals by image name', () => project.annotations.list({ order: 'image', limit: 500, offset: Math.floor(rng() * 300_000) })],
       ]
       const pages: Record<string, unknown> = {}
       for (const [name, call] of shapes) {

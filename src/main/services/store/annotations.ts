@@ -5,6 +5,7 @@
  */
 import { ANNOTATION_COLUMNS, ANNOTATION_SELECT, plainRow, toAnnotation, type AnnotationRow, type AnnotationRowWithSize } from './annotationRows'
 import { statement, type SqliteDatabase } from './connection'
+import { listAnnotations, type AnnotationListQuery, type AnnotationSummary } from './annotationList'
 import { AGGREGATE_COUNTERS, COUNTER_COLUMNS } from './migrations/001_core'
 import { invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'
@@ -23,14 +24,6 @@ const INSERT_COLUMNS = ANNOTATION_COLUMNS.filter((column) => column !== 'id')
 export const ANNOTATION_INSERT_COLUMNS: readonly string[] = INSERT_COLUMNS
 const INSERT_SQL = `INSERT INTO annotations(${INSERT_COLUMNS.join(', ')}) VALUES (${INSERT_COLUMNS.map((c) => `@${c}`).join(', ')}) RETURNING *`
 const RLE_CHARACTERS = /^[0-o]+$/
-
-export interface ReviewQueueQuery {
-  readonly categoryId: number
-  readonly status?: AnnotationStatus
-  readonly limit: number
-  /** Continue after this entry (the last one of the previous page). */
-  readonly after?: { readonly score: number | null; readonly id: number }
-}
 
 export class AnnotationRepository {
   constructor(
@@ -59,30 +52,9 @@ export class AnnotationRepository {
     return rows.map(toAnnotation)
   }
 
-  /**
-   * One category's annotations of a status, most confident first (ties: newest first; unscored
-   * last), paged by keyset. Both parts walk annotations_by_review backwards, whose entries are
-   * ordered by (score, id), so a page costs the same at the end of the queue as at its start.
-   */
-  reviewQueue(query: ReviewQueueQuery): Annotation[] {
-    const status = query.status ?? 'proposed'
-    const base = `${ANNOTATION_SELECT} WHERE a.category_id = ? AND a.status = ?`
-    const after = query.after
-    const rows: AnnotationRowWithSize[] = []
-    if (!after || after.score !== null) {
-      const range = after ? 'AND (a.score, a.id) < (?, ?)' : ''
-      const params = after ? [after.score, after.id] : []
-      rows.push(
-        ...(statement(this.db, `${base} AND a.score IS NOT NULL ${range} ORDER BY a.score DESC, a.id DESC LIMIT ?`).all(query.categoryId, status, ...params, query.limit) as AnnotationRowWithSize[]),
-      )
-    }
-    if (rows.length < query.limit) {
-      const before = after?.score === null ? after.id : Number.MAX_SAFE_INTEGER
-      rows.push(
-        ...(statement(this.db, `${base} AND a.score IS NULL AND a.id < ? ORDER BY a.id DESC LIMIT ?`).all(query.categoryId, status, before, query.limit - rows.length) as AnnotationRowWithSize[]),
-      )
-    }
-    return rows.map(toAnnotation)
+  /** Annotations without masks across images, e.g. the review queue (see annotationList.ts). */
+  list(query: AnnotationListQuery): { total: number; items: AnnotationSummary[] } {
+    return listAnnotations(this.db, query)
   }
 
   create(draft: AnnotationDraft, label = 'Add annotation'): Annotation {

@@ -81,21 +81,28 @@ describe('image list pages', () => {
     project.close()
   })
 
-  it('lists a review queue of annotations by confidence (ties newest first, unscored last), paged without repeats', () => {
+  it('lists annotations across images without masks, least confident first (unscored last) or by image, paged with totals', () => {
     const { project, cat, images } = populated()
     project.annotations.createMany([0, 1].map((i) => ({ imageId: images[i]!.id, categoryId: cat.id, mask: opaqueMask(images[i]!, 50 + i), status: 'proposed' as const, source: 'manual' as const })))
-    const seen: { id: number; score: number | null }[] = []
-    let after: { score: number | null; id: number } | undefined
-    for (;;) {
-      const page = project.annotations.reviewQueue({ categoryId: cat.id, limit: 3, ...(after ? { after } : {}) })
-      if (page.length === 0) break
-      seen.push(...page.map((a) => ({ id: a.id, score: a.score })))
-      after = { score: page[page.length - 1]!.score, id: page[page.length - 1]!.id }
-    }
-    const rank = (score: number | null): number => (score === null ? -Infinity : score)
-    expect(seen).toEqual([...seen].sort((a, b) => rank(b.score) - rank(a.score) || b.id - a.id))
-    expect(new Set(seen.map((s) => s.id)).size).toBe(12)
-    expect(seen.slice(-2).map((s) => s.score)).toEqual([null, null])
+    const [first] = project.annotations.forImage(images[3]!.id)
+    project.references.setReference(first!.id, true)
+    const all = project.annotations.list({ limit: 100 })
+    expect(all.total).toBe(12)
+    const rank = (score: number | null): number => (score === null ? Infinity : score)
+    expect(all.items).toEqual([...all.items].sort((a, b) => rank(a.score) - rank(b.score) || a.id - b.id))
+    expect(all.items.slice(-2).map((a) => a.score)).toEqual([null, null])
+    expect(all.items.filter((a) => a.isReference).map((a) => a.id)).toEqual([first!.id])
+    expect(Object.keys(all.items[0]!).sort()).toEqual(['categoryId', 'id', 'imageId', 'isReference', 'score', 'status'])
+    const paged = [0, 5, 10].flatMap((offset) => project.annotations.list({ limit: 5, offset }).items)
+    expect(paged).toEqual(all.items)
+
+    const byImage = project.annotations.list({ limit: 100, order: 'image', statuses: ['proposed', 'accepted'] })
+    const pathOf = (id: number) => project.images.get(id)!.relPath
+    expect(byImage.items.map((a) => [pathOf(a.imageId), a.id])).toEqual(
+      [...byImage.items].sort((a, b) => pathOf(a.imageId).localeCompare(pathOf(b.imageId)) || a.id - b.id).map((a) => [pathOf(a.imageId), a.id]),
+    )
+    expect(byImage.total).toBe(12 + 6)
+    expect(project.annotations.list({ limit: 100, categoryId: cat.id, statuses: ['absent'] }).total).toBe(5)
     project.close()
   })
 

@@ -20,6 +20,9 @@ const STATE = `CASE WHEN ${TOTAL} = 0 THEN 'unlabeled' WHEN n_proposed > 0 THEN 
 export const AGGREGATE_COUNTERS = `${STATUSES.map((s) => `sum(status = '${s}')`).join(', ')}, min(CASE WHEN status = 'proposed' THEN score END)`
 export const COUNTER_COLUMNS = `${COUNTERS.join(', ')}, min_score`
 
+/** Unscored annotations sort after every score in the review queue. */
+export const SCORE_KEY = 'coalesce(score, 1e308)'
+
 /** Images without proposals sort after every score in review order. */
 export const REVIEW_KEY = 'coalesce(min_score, 1e308)'
 
@@ -110,8 +113,9 @@ CREATE TABLE annotations (
 ) STRICT;
 -- Covers the counters' recounts and lowest-score lookups (score included).
 CREATE INDEX annotations_by_image ON annotations(image_id, category_id, status, score);
--- The review queue: one category's proposals by confidence.
-CREATE INDEX annotations_by_review ON annotations(category_id, status, score);
+-- The review queue, least confident first (unscored last), for one category or all.
+CREATE INDEX annotations_by_review ON annotations(category_id, status, ${SCORE_KEY});
+CREATE INDEX annotations_by_status ON annotations(status, ${SCORE_KEY});
 
 CREATE TABLE image_categories (
   image_id INTEGER NOT NULL REFERENCES images(id) ON DELETE CASCADE,

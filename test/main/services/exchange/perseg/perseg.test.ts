@@ -91,8 +91,8 @@ describe('PerSeg export', () => {
     for (const category of project.categories.list()) {
       const masksOf = (p: Project) =>
         p.annotations
-          .reviewQueue({ categoryId: p.categories.byName(category.name)!.id, status: 'accepted', limit: 100 })
-          .map((a) => Buffer.from(binaryOfStored(a.mask!).data).toString('base64'))
+          .list({ categoryId: p.categories.byName(category.name)!.id, statuses: ['accepted'], limit: 100 })
+          .items.map((a) => Buffer.from(binaryOfStored(p.annotations.get(a.id)!.mask!).data).toString('base64'))
           .sort()
       expect(masksOf(again)).toEqual(masksOf(project))
     }
