@@ -7,6 +7,7 @@
  * then box + mask input), each picking the best multimask output by predicted IoU.
  */
 import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
+import { definedOnly } from '../util/objects'
 import type { DecodeResult, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
 import { maskExtents } from '../sam/postprocess'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
@@ -91,7 +92,7 @@ export async function segmentImage(
   decoder: SamDecoderPort,
   overrides: Partial<SegmentOptions> = {},
 ): Promise<PersamImageResult> {
-  const options: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...overrides }
+  const options: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...definedOnly(overrides) }
   if (!(options.candidates >= 1 && options.maxInstances >= 1)) {
     throw new RangeError(`candidates and maxInstances must be at least 1 (got ${options.candidates}, ${options.maxInstances})`)
   }

@@ -3,3 +3,4 @@ export type { SyntheticDatasetOptions, SyntheticImageSpec, SyntheticObject } fro
 export type { ObjectTemplate, Part } from './objects'
 export { Random, seedFor } from './random'
 export type { RenderedScene } from './scene'
+export { demoObject, demoPhotos, renderDemoPhoto, type DemoPhoto } from './demo'

@@ -68,8 +68,10 @@ export function editHandlers(context: StudioContext): Pick<Handlers, EditChannel
       changed([image.id], 'stroke')
       return annotationInfo(project, annotation)
     },
-    'annotation:list': () => {
-      throw new StudioError('internal', '"annotation:list" is not available in this build yet')
+    'annotation:list': ({ categoryId, statuses, order, offset, limit }) => {
+      const { project } = context.requireSession()
+      const list = project.annotations.list({ categoryId, statuses, order, offset, limit })
+      return { total: list.total, items: list.items }
     },
     'annotation:review': ({ annotationId, action }) => {
       const { project } = context.requireSession()

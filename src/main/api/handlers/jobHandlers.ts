@@ -1,4 +1,5 @@
 /** propagation:*, job:* and exchange:* channels: the background work. */
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { ExportReport, ImportReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
@@ -66,6 +67,8 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
         run: async (job): Promise<Record<string, unknown>> => {
           const common = { statuses, categoryIds, signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
           let report: ExportReport
+          // The chosen place may be a folder that does not exist yet (a typed path in browser mode).
+          await mkdir(path.dirname(path.resolve(target)), { recursive: true })
           if (format === 'coco') report = await exportCoco(project, path.resolve(target), { ...common, segmentation: cocoSegmentation })
           else if (format === 'perseg') report = await exportPerseg(project, path.resolve(target), common)
           else report = await exportPngMasks(project, path.resolve(target), { ...common, mode: pngMode })

@@ -8,6 +8,7 @@ import { DEFAULT_SEGMENT_OPTIONS, segmentImage, type PersamImageResult, type Seg
 import { prepareTarget, type PersamMethod, type PreparedTarget } from '../../../common/persam/target'
 import type { DecodeRequest, DecodeResult, SamDecoderPort } from '../../../common/sam/port'
 import type { SamRuntime } from '../sam/samRuntime'
+import { definedOnly } from '../../../common/util/objects'
 
 export interface PropagationReference {
   readonly file: string
@@ -101,7 +102,7 @@ export class PropagationRunner {
   }
 
   async *run<Item extends PropagationImage<unknown>>(images: Iterable<Item> | AsyncIterable<Item>): AsyncGenerator<PropagationEvent<Item>> {
-    const segmentOptions: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...this.options }
+    const segmentOptions: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...definedOnly(this.options) }
     for await (const image of images) {
       checkAborted(this.options.signal)
       try {
