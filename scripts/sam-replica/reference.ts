@@ -24,8 +24,11 @@ export interface ReplicaPrompt {
 }
 
 export interface PersamDecoderInputs {
-  /** [4096], one weight per image cell (row-major 64x64). */
-  readonly attnSim: ArrayLike<number>
+  /**
+   * [4096], one weight per image cell (row-major 64x64); null keeps the standard attention (what
+   * a converted decoder does when attn_sim is all zeros).
+   */
+  readonly attnSim: ArrayLike<number> | null
   /** [256] */
   readonly targetEmbedding: ArrayLike<number>
 }

@@ -47,7 +47,7 @@ export async function runDecoder(session: ort.InferenceSession, embedding: Float
     orig_im_size: new ort.Tensor('float32', Float32Array.from(prompt.origImSize), [2]),
   }
   if (persam) {
-    feeds.attn_sim = new ort.Tensor('float32', Float32Array.from(persam.attnSim), [1, 1, 1, 4096])
+    feeds.attn_sim = new ort.Tensor('float32', persam.attnSim ? Float32Array.from(persam.attnSim) : new Float32Array(4096), [1, 1, 1, 4096])
     feeds.target_embedding = new ort.Tensor('float32', Float32Array.from(persam.targetEmbedding), [1, 1, 256])
   }
   const out = await session.run(feeds)
