@@ -37,12 +37,12 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-/** The converted decoder's source hash, or null when `file` was not written by persamify. */
-async function stampOf(file: string): Promise<string | null> {
+/** The source hash a converted decoder records; null for a decoder persamify did not write; 'unreadable' for a broken file. */
+async function stampOf(file: string): Promise<string | null | 'unreadable'> {
   try {
     return readPersamifyStamp((await readModelFile(file)).model)?.sourceSha256 ?? null
   } catch {
-    return null
+    return 'unreadable'
   }
 }
 
@@ -78,6 +78,7 @@ export async function persamifyModelFolder(dir: string): Promise<PersamifyFolder
   const existing = spec.persamDecoderFile ?? (existsSync(output) ? output : null)
   if (existing) {
     const stamp = await stampOf(existing)
+    // A broken file in its place is replaced; a PerSAM decoder the model came with is kept.
     if (stamp === null) return { status: 'not-needed', reason: `the model has its own PerSAM decoder ${path.relative(folder, existing)}` }
     const recorded = !manifest || (manifest.files.persamDecoder !== undefined && manifest.persamInputs !== null)
     if (stamp === source && recorded) return { status: 'up-to-date', persamDecoder: existing }

@@ -149,6 +149,12 @@ describe('persamifyModelFolder', () => {
     expect(readdirSync(dir).sort()).toEqual(['decoder-persam.onnx', 'decoder.onnx', 'encoder.onnx'])
     expect((await resolveModelSource({ dir })).spec.persamDecoderFile).toBe(path.join(dir, 'decoder-persam.onnx'))
     expect((await persamifyModelFolder(dir)).status).toBe('up-to-date')
+    // A truncated PerSAM decoder (an interrupted copy) is replaced.
+    const file = path.join(dir, 'decoder-persam.onnx')
+    const good = readFileSync(file)
+    writeFileSync(file, good.subarray(0, 1000))
+    expect((await persamifyModelFolder(dir)).status).toBe('converted')
+    expect(Buffer.compare(readFileSync(file), good)).toBe(0)
   })
 
   it('leaves a model with its own PerSAM decoder alone', async () => {
