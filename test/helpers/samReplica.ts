@@ -68,8 +68,7 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 
 /** The largest difference over the three outputs. */
 export function outputsDiff(actual: OrtOutputs, expected: ReplicaOutputs | OrtOutputs): number {
-  const lowRes = 'lowResMasks' in expected ? expected.lowResMasks : []
-  return Math.max(maxAbsDiff(actual.masks, expected.masks), maxAbsDiff(actual.iouPredictions, expected.iouPredictions), maxAbsDiff(actual.lowResMasks, lowRes))
+  return Math.max(maxAbsDiff(actual.masks, expected.masks), maxAbsDiff(actual.iouPredictions, expected.iouPredictions), maxAbsDiff(actual.lowResMasks, expected.lowResMasks))
 }
 
 /** Prompts covering the official conventions: click + padding point, clicks, box, box + click, mask input. */

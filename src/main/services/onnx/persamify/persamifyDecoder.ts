@@ -120,6 +120,9 @@ export async function persamifyDecoder(inputFile: string, outputFile: string, op
   if ((model.graph!.input ?? []).some((input) => input.name === ATTN_SIM_INPUT || input.name === TARGET_EMBEDDING_INPUT)) {
     throw new PersamifyError(inputFile, `the decoder already has the PerSAM inputs ${ATTN_SIM_INPUT}/${TARGET_EMBEDDING_INPUT}`)
   }
+  const opset = Number(model.opsetImport?.find((entry) => !entry.domain)?.version ?? 0)
+  // The inserted Equal on float and Where need opset 11, the official export's minimum.
+  if (opset < 11) throw new PersamifyError(inputFile, `the decoder uses ONNX opset ${opset}; the official export and this converter need opset 11 or newer`)
   const externalData = await checkExternalData(inputFile, model, outputFile)
   const nodesBefore = model.graph!.node!.length
   const { anchors, missing } = locatePersamAnchors(new GraphIndex(model.graph!))
@@ -143,7 +146,6 @@ export async function persamifyDecoder(inputFile: string, outputFile: string, op
     if (error instanceof PersamifyError) throw error
     throw new PersamifyError(inputFile, `could not write the PerSAM decoder ${outputFile} (${error instanceof Error ? error.message : String(error)})`)
   }
-  const opset = Number(model.opsetImport?.find((entry) => !entry.domain)?.version ?? 0)
   return {
     inputFile,
     outputFile,

@@ -205,6 +205,11 @@ describe('persamifyDecoder refusals (nothing written)', () => {
     })
     await expectRefused(quantized, path.join(dir, 'quantized-persam.onnx'), /quantized: MatMulInteger/)
 
+    const oldOpset = variant('opset10.onnx', (model) => {
+      model.opsetImport![0]!.version = 10
+    })
+    await expectRefused(oldOpset, path.join(dir, 'opset10-persam.onnx'), /opset 10; .* need opset 11 or newer/)
+
     const deeper = variant('deeper.onnx', (model) => {
       model.graph!.node!.push({ name: '/transformer/layers.2/norm1/Identity', opType: 'Identity', input: ['/transformer/Add_output_0'], output: ['/transformer/layers.2/norm1/Identity_output_0'] })
     })
