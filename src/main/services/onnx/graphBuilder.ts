@@ -20,7 +20,14 @@ const ELEMENT_TYPE_CODE: Record<ElementType, number> = {
   bool: onnx.TensorProto.DataType.BOOL,
 }
 
-type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array
+export type TensorData = Float32Array | Int32Array | BigInt64Array | Uint8Array
+
+/** A tensor value, e.g. the `value` of a Constant node. */
+export interface TensorValue {
+  readonly type: ElementType
+  readonly dims: readonly number[]
+  readonly data: TensorData
+}
 
 export type AttributeValue =
   | { kind: 'int'; value: number }
@@ -28,6 +35,7 @@ export type AttributeValue =
   | { kind: 'ints'; value: readonly number[] }
   | { kind: 'floats'; value: readonly number[] }
   | { kind: 'string'; value: string }
+  | { kind: 'tensor'; value: TensorValue }
 
 /** Attribute constructors: ONNX distinguishes int from float, JavaScript numbers do not. */
 export const attr = {
@@ -36,6 +44,7 @@ export const attr = {
   ints: (value: readonly number[]): AttributeValue => ({ kind: 'ints', value }),
   floats: (value: readonly number[]): AttributeValue => ({ kind: 'floats', value }),
   string: (value: string): AttributeValue => ({ kind: 'string', value }),
+  tensor: (value: TensorValue): AttributeValue => ({ kind: 'tensor', value }),
 }
 
 export interface NodeOptions {
@@ -67,6 +76,10 @@ function littleEndianBytes(data: TensorData): Uint8Array {
   return out
 }
 
+function tensorProto(name: string, value: TensorValue): Onnx.ITensorProto {
+  return { name, dims: [...value.dims], dataType: ELEMENT_TYPE_CODE[value.type], rawData: littleEndianBytes(value.data) }
+}
+
 function valueInfo(name: string, type: ElementType, dims: readonly Dim[]): Onnx.IValueInfoProto {
   return {
     name,
@@ -92,6 +105,8 @@ function attributeProto(name: string, value: AttributeValue): Onnx.IAttributePro
       return { name, type: types.FLOATS, floats: [...value.value] }
     case 'string':
       return { name, type: types.STRING, s: new TextEncoder().encode(value.value) }
+    case 'tensor':
+      return { name, type: types.TENSOR, t: tensorProto('', value.value) }
   }
 }
 
@@ -147,7 +162,7 @@ export class GraphBuilder {
       throw new Error(`graph ${this.graphName}: initializer ${hint} has ${data.length} values for dims [${dims.join(',')}]`)
     }
     const name = this.uniqueName(hint)
-    this.initializers.push({ name, dims: [...dims], dataType: ELEMENT_TYPE_CODE[type], rawData: littleEndianBytes(data) })
+    this.initializers.push(tensorProto(name, { type, dims, data }))
     return name
   }
 
