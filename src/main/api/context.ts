@@ -166,8 +166,24 @@ export class StudioContext {
     this.session = session
     void this.recent.touch(project.dir, path.basename(project.dir)).catch((error) => this.options.log('[studio] cannot update recent projects', error))
     this.options.events.emit('project:changed', this.summary(session))
-    for (const job of project.jobs.resumable()) this.startPropagation(session, job)
+    void this.resumeJobs(session)
     return session
+  }
+
+  /** Picks up queued or interrupted propagation jobs, one after the other. */
+  private async resumeJobs(session: ProjectSession): Promise<void> {
+    for (const job of session.project.jobs.resumable()) {
+      if (this.session !== session) return
+      try {
+        await this.jobs.wait(this.startPropagation(session, job).id)
+      } catch (error) {
+        this.options.log(`[studio] cannot resume job ${job.id}`, error)
+      }
+    }
+  }
+
+  propagationKey(session: ProjectSession): string {
+    return `propagation:${session.project.dir}`
   }
 
   /** Runs (or resumes) a stored propagation job as a background job; one per project at a time. */
@@ -179,7 +195,7 @@ export class StudioContext {
       kind: 'propagation',
       label: `Propagate (${job.kind === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
       total: job.total,
-      exclusiveKey: `propagation:${project.dir}`,
+      exclusiveKey: this.propagationKey(session),
       run: async (context) => {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()
