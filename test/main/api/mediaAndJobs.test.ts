@@ -138,3 +138,22 @@ describe('propagation as a background job', () => {
     expect(readdirSync(dataDir)).toContain('demo-project')
   }, 240_000)
 })
+
+describe('embeddings prepared ahead', () => {
+  it('prefetch computes the next images in the worker, so their first click costs only a decoder run', async () => {
+    const core = await createStudioCore({ host: 'cli', dataDir: mkdtempSync(path.join(tmpdir(), 'prefetch-')), log: () => {} })
+    const api = inProcessClient(core)
+    await api.call('project:openDemo', {})
+    const page = await api.call('image:list', { offset: 0, limit: 100 })
+    const [a, b, c] = page.items
+    const first = await api.call('segment:preview', { requestId: 1, imageId: a!.id, points: [{ x: 10, y: 10, positive: true }] })
+    expect(first.embeddingSource).toBe('encoder')
+    expect((await api.call('segment:prefetch', { imageIds: [b!.id, c!.id] })).queued).toBe(2)
+    const runtime = await core.context.models.runtime()
+    const keyOf = (id: number) => core.context.requireSession().project.images.require(id).contentHash
+    await expect.poll(() => runtime.hasEmbedding(keyOf(b!.id)) && runtime.hasEmbedding(keyOf(c!.id)), { timeout: 30_000 }).toBe(true)
+    const next = await api.call('segment:preview', { requestId: 2, imageId: c!.id, points: [{ x: 10, y: 10, positive: true }] })
+    expect(next.embeddingSource).toBe('memory')
+    await core.close()
+  })
+})
