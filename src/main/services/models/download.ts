@@ -8,7 +8,7 @@
 import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises'
 import { fileSha256 } from '../sam/contentHash'
 import { cancelledError, DownloadError, fileError, isTransientStatus, networkError } from './downloadError'
-import { openGet, readBody, type OpenTransfer } from './httpGet'
+import { openGet, type OpenTransfer } from './httpGet'
 
 export interface DownloadTarget {
   /** Names the file in messages, e.g. "mobile-sam/encoder.onnx". */
@@ -139,7 +139,7 @@ async function fetchIntoPart(url: string, target: DownloadTarget, tuning: Downlo
     callbacks.onBytes?.(received)
     const file = handle
     try {
-      await readBody(response, async (chunk) => {
+      await transfer.readBody(async (chunk) => {
         if (target.bytes !== null && received + chunk.length > target.bytes) {
           throw new DownloadError('size', `${target.label}: the server sent more than the catalog's ${target.bytes} bytes; this is not the catalog's file, nothing was kept`, false)
         }

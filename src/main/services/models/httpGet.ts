@@ -23,8 +23,79 @@ export interface OpenTransfer {
   readonly host: string
   /** Why the transfer was cut (timeout, cancel), once it was; null otherwise. */
   failure(): DownloadError | null
+  /** Reads the body (collected since the response arrived); see BodyQueue.read. */
+  readBody(onChunk: (chunk: Buffer) => Promise<void>): Promise<void>
   /** Ends the transfer (idempotent). */
   close(): void
+}
+
+const HIGH_WATER_BYTES = 8 * 2 ** 20
+const LOW_WATER_BYTES = 2 * 2 ** 20
+
+/**
+ * Collects a response body from the moment the response arrives, so that nothing is missed while
+ * the caller is still preparing (a response can end, or its socket die, before the caller reads).
+ * Chunks are taken in flowing mode into a bounded queue rather than through an async iterator,
+ * because a destroyed stream drops what it buffered but nobody read: the bytes that arrived
+ * before a cut are all handed over, so a resume starts after them.
+ */
+class BodyQueue {
+  private readonly queue: Buffer[] = []
+  private queuedBytes = 0
+  private finished = false
+  private streamError: unknown = null
+  private wake: (() => void) | null = null
+
+  constructor(private readonly response: IncomingMessage) {
+    response.on('data', (chunk: Buffer) => {
+      this.queue.push(chunk)
+      this.queuedBytes += chunk.length
+      if (this.queuedBytes > HIGH_WATER_BYTES) response.pause()
+      this.notify()
+    })
+    response.on('end', () => this.finish(null))
+    response.on('error', (error) => this.finish(error))
+    response.on('close', () => this.finish(response.complete ? null : Object.assign(new Error('the connection closed before the end of the file'), { code: 'ECONNRESET' })))
+  }
+
+  private finish(error: unknown): void {
+    if (this.finished) return
+    this.finished = true
+    this.streamError = error
+    this.notify()
+  }
+
+  private notify(): void {
+    const wake = this.wake
+    this.wake = null
+    wake?.()
+  }
+
+  /**
+   * Hands every chunk to `onChunk`, one at a time; resolves at the end of the body, rejects with
+   * the stream's error (after the chunks received before it) or with the first error of `onChunk`.
+   */
+  async read(onChunk: (chunk: Buffer) => Promise<void>): Promise<void> {
+    for (;;) {
+      const chunk = this.queue.shift()
+      if (chunk) {
+        this.queuedBytes -= chunk.length
+        if (this.queuedBytes < LOW_WATER_BYTES && this.response.isPaused() && !this.finished) this.response.resume()
+        try {
+          await onChunk(chunk)
+        } catch (error) {
+          this.response.destroy()
+          throw error
+        }
+        continue
+      }
+      if (this.finished) {
+        if (this.streamError) throw this.streamError
+        return
+      }
+      await new Promise<void>((resolve) => (this.wake = resolve))
+    }
+  }
 }
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308])
@@ -56,11 +127,13 @@ function requestOnce(url: URL, options: GetOptions): Promise<OpenTransfer> {
     request.on('response', (response) => {
       settled = true
       response.on('close', detach)
+      const body = new BodyQueue(response)
       resolve({
         response,
         url: url.href,
         host: url.host,
         failure: () => failure,
+        readBody: (onChunk) => body.read(onChunk),
         close: () => {
           detach()
           request.destroy()
@@ -87,65 +160,4 @@ export async function openGet(url: string, options: GetOptions): Promise<OpenTra
     }
     current = next
   }
-}
-
-const HIGH_WATER_BYTES = 8 * 2 ** 20
-const LOW_WATER_BYTES = 2 * 2 ** 20
-
-/**
- * Hands every received chunk to `onChunk`, one at a time, then settles: resolves at the end of
- * the body, rejects with the stream's error (after the chunks received before it) or with the
- * first error of `onChunk`. Chunks are taken in flowing mode into a bounded queue rather than
- * through an async iterator, because a destroyed stream drops what it buffered but nobody read:
- * the bytes that did arrive before a cut are all written, so a resume starts after them.
- */
-export function readBody(response: IncomingMessage, onChunk: (chunk: Buffer) => Promise<void>): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const queue: Buffer[] = []
-    let queuedBytes = 0
-    let writing = false
-    let finished = false
-    let settled = false
-    let streamError: unknown = null
-    const settle = (error: unknown) => {
-      if (settled) return
-      settled = true
-      if (error) reject(error)
-      else resolve()
-    }
-    const drain = async () => {
-      if (writing || settled) return
-      writing = true
-      try {
-        while (queue.length > 0) {
-          const chunk = queue.shift()!
-          queuedBytes -= chunk.length
-          if (queuedBytes < LOW_WATER_BYTES && response.isPaused() && !finished) response.resume()
-          await onChunk(chunk)
-        }
-      } catch (error) {
-        response.destroy()
-        settle(error)
-        return
-      } finally {
-        writing = false
-      }
-      if (finished) settle(streamError)
-    }
-    const finish = (error: unknown) => {
-      if (finished) return
-      finished = true
-      streamError = error
-      void drain()
-    }
-    response.on('data', (chunk: Buffer) => {
-      queue.push(chunk)
-      queuedBytes += chunk.length
-      if (queuedBytes > HIGH_WATER_BYTES) response.pause()
-      void drain()
-    })
-    response.on('end', () => finish(null))
-    response.on('error', (error) => finish(error))
-    response.on('close', () => finish(response.complete ? null : Object.assign(new Error('the connection closed before the end of the file'), { code: 'ECONNRESET' })))
-  })
 }
