@@ -52,7 +52,13 @@ interface Field {
   readonly end: number
 }
 
-/** A file read through a 64 KiB window: consecutive small fields cost one read between them. */
+/**
+ * Small enough that skipping a weight and reading the next field's header costs one small read,
+ * large enough that runs of small fields (nodes, names) share one.
+ */
+const WINDOW_BYTES = 4096
+
+/** A file read through a small window: consecutive small fields cost one read between them. */
 class PositionalReader {
   private window = new Uint8Array(0)
   private windowStart = 0
@@ -63,20 +69,26 @@ class PositionalReader {
   ) {}
 
   private async fill(position: number): Promise<void> {
-    const length = Math.min(1 << 16, this.size - position)
+    const length = Math.min(WINDOW_BYTES, this.size - position)
     const buffer = new Uint8Array(length)
     const { bytesRead } = await this.handle.read(buffer, 0, length, position)
     this.window = buffer.subarray(0, bytesRead)
     this.windowStart = position
   }
 
-  async byte(position: number): Promise<number | undefined> {
-    if (position >= this.size) return undefined
-    if (position < this.windowStart || position >= this.windowStart + this.window.length) await this.fill(position)
-    return this.window[position - this.windowStart]
+  /** Makes [position, position + count) (clipped to the file) readable with `byteAt`. */
+  async ensure(position: number, count: number): Promise<void> {
+    const end = Math.min(position + count, this.size)
+    if (position < this.windowStart || end > this.windowStart + this.window.length) await this.fill(position)
+  }
+
+  /** A byte made readable by `ensure`, or undefined past the end of the file. */
+  byteAt(position: number): number | undefined {
+    return position < this.size ? this.window[position - this.windowStart] : undefined
   }
 
   async bytes(start: number, end: number): Promise<Uint8Array> {
+    if (start >= this.windowStart && end <= this.windowStart + this.window.length) return this.window.slice(start - this.windowStart, end - this.windowStart)
     const buffer = new Uint8Array(end - start)
     const { bytesRead } = await this.handle.read(buffer, 0, buffer.length, start)
     if (bytesRead !== buffer.length) throw new OnnxFormatError(`could read only ${bytesRead} of ${buffer.length} bytes at byte ${start}`)
@@ -85,11 +97,12 @@ class PositionalReader {
 }
 
 async function readVarint(reader: PositionalReader, position: number, limit: number): Promise<{ value: number; next: number }> {
+  await reader.ensure(position, 10)
   let value = 0
   let scale = 1
   for (let index = 0; index < 10; index++) {
     const at = position + index
-    const byte = at < limit ? await reader.byte(at) : undefined
+    const byte = at < limit ? reader.byteAt(at) : undefined
     if (byte === undefined) throw new OnnxFormatError(`a number at byte ${position} runs past the end of its data`)
     value += (byte & 0x7f) * scale
     scale *= 128
