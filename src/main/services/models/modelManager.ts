@@ -207,6 +207,9 @@ export class ModelManager {
     if (!entry) throw new StudioError('not-found', `no catalog model "${catalogId}" (known: ${this.catalog.models.map((model) => model.id).join(', ')})`)
     if (this.installs.has(catalogId)) throw new StudioError('conflict', `${catalogId} is already being installed`)
     if (await this.store.get(catalogId)) throw new StudioError('conflict', `${catalogId} is already installed; remove it first to reinstall`)
+    if ((await this.store.ids()).has(catalogId)) {
+      throw new StudioError('conflict', `${this.store.root} already has a folder "${catalogId}" that is not a usable model; remove it first`)
+    }
     const controller = new AbortController()
     const abort = () => controller.abort()
     request.signal?.addEventListener('abort', abort, { once: true })

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { InstallProgress } from '../../../../src/main/services/models/installFromCatalog'
@@ -50,6 +50,15 @@ describe('installing a catalog model from a local HTTP server', () => {
     expect(catalog[0]).toMatchObject({ id: 'toy-remote', installed: true, verified: true, downloadBytes: total })
     expect(walk(manager.modelsDir).filter((file) => file.startsWith('.'))).toEqual([])
     await expect(manager.install('toy-remote')).rejects.toThrow('already installed')
+  })
+
+  it('refuses to install over a folder of the same name that is not a usable model, before downloading', async () => {
+    const manager = await openManager(toyEntry(server))
+    mkdirSync(path.join(manager.modelsDir, 'toy-remote'))
+    writeFileSync(path.join(manager.modelsDir, 'toy-remote', 'notes.txt'), 'copied by hand')
+    await expect(manager.install('toy-remote')).rejects.toThrow(/already has a folder "toy-remote" that is not a usable model; remove it first/)
+    expect(server.requests).toEqual([])
+    expect(readFileSync(path.join(manager.modelsDir, 'toy-remote', 'notes.txt'), 'utf8')).toBe('copied by hand')
   })
 
   it('resumes a transfer cut off halfway with an HTTP Range request, and the bytes match', async () => {
