@@ -3,6 +3,7 @@
  * plain data: the worker-backed runtime in src/main/services/sam implements these ports.
  */
 import type { SamGeometry, Size } from './geometry'
+import type { CocoRle } from '../mask/rle'
 import type { PromptBox, PromptPoint } from './prompts'
 
 /** The encoder output for one image: [256,64,64] float32, channel-major, plus where the image sits. */
@@ -46,7 +47,8 @@ export interface DecodeRequest {
   readonly maskOutput?: MaskOutput
 }
 
-export type MaskOutput = 'logits' | 'binary' | 'none'
+/** 'rle': each mask as COCO RLE at the image's full size, encoded in the inference worker. */
+export type MaskOutput = 'logits' | 'binary' | 'rle' | 'none'
 
 /** Foreground area and inclusive bounds of one mask plane (logit > 0), at outputSize. */
 export interface MaskExtent {
@@ -64,6 +66,8 @@ export interface DecodeResult {
   readonly masks: Float32Array
   /** [maskCount, outputSize.height, outputSize.width] of 0/1 when maskOutput is 'binary', else null. */
   readonly binaryMasks: Uint8Array | null
+  /** One uncompressed COCO RLE per mask at the image's full size when maskOutput is 'rle', else null. */
+  readonly rles: readonly CocoRle[] | null
   /** One per mask plane, always. */
   readonly extents: readonly MaskExtent[]
   readonly outputSize: Size

@@ -6,18 +6,17 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { ProjectSummary } from '../../common/ipc/dto/project'
-import type { ExecutionProviderChoice } from '../../common/ipc/dto/model'
+import type { ModelCatalog } from '../../common/models/catalog'
 import { StudioError } from '../../common/ipc/result'
 import { importImageFolder } from '../services/exchange/folderImport'
 import { JobManager } from '../services/jobs/jobManager'
 import { MediaCache } from '../services/media/mediaCache'
-import { ModelService } from '../services/models/modelService'
+import { ActiveModel } from '../services/models/activeModel'
 import { runPropagationJob } from '../services/propagation/propagationJob'
 import { SegmentService } from '../services/segment/segmentService'
 import { createProject, openProject, PROJECT_FILE, type Job, type Project } from '../services/store'
 import type { AppHost } from '../services/system/appInfo'
-import { readJsonFile, writeJsonFile } from '../services/system/dataDir'
-import { resourcesDir, toyModelDir } from '../services/system/paths'
+import { resourcesDir } from '../services/system/paths'
 import { RecentProjects } from '../services/system/recentProjects'
 import { annotationInfo } from './dto'
 import type { EventHub } from './events'
@@ -35,14 +34,8 @@ export interface StudioContextOptions {
   readonly dataDir: string
   readonly events: EventHub
   readonly dialogs?: DialogService
-  /** Model folders by id; the bundled toy model is always 'toy-sam'. */
-  readonly resolveModel?: (modelId: string) => Promise<string>
   readonly log: (message: string, error?: unknown) => void
-}
-
-interface Settings {
-  readonly modelId?: string
-  readonly provider?: ExecutionProviderChoice
+  readonly modelCatalog?: ModelCatalog
 }
 
 export const TOY_MODEL_ID = 'toy-sam'
@@ -51,41 +44,26 @@ export const DEMO_CATEGORY = 'kite'
 
 export class StudioContext {
   readonly jobs: JobManager
-  readonly models: ModelService
   readonly recent: RecentProjects
   private session: ProjectSession | null = null
 
   private constructor(
     readonly options: StudioContextOptions,
-    settings: Settings,
+    readonly models: ActiveModel,
   ) {
-    const events = options.events
-    this.jobs = new JobManager((job) => events.emit('job:progress', job))
+    this.jobs = new JobManager((job) => options.events.emit('job:progress', job))
     this.recent = new RecentProjects(path.join(options.dataDir, 'recent-projects.json'), PROJECT_FILE)
-    this.models = new ModelService({
-      resolve: (id) => this.resolveModel(id),
-      initialModelId: settings.modelId ?? TOY_MODEL_ID,
-      initialProvider: settings.provider ?? 'auto',
-      embeddingCacheDir: path.join(options.dataDir, 'cache', 'embeddings'),
-      onState: (state) => events.emit('model:state', state),
-      onChoice: (choice) => void writeJsonFile(this.settingsFile(options.dataDir), choice).catch((error) => options.log('[studio] cannot save settings', error)),
-    })
   }
 
   static async create(options: StudioContextOptions): Promise<StudioContext> {
     mkdirSync(options.dataDir, { recursive: true })
-    const settings = await readJsonFile<Settings>(path.join(options.dataDir, 'settings.json'), {})
-    return new StudioContext(options, settings)
-  }
-
-  private settingsFile(dataDir: string): string {
-    return path.join(dataDir, 'settings.json')
-  }
-
-  async resolveModel(modelId: string): Promise<string> {
-    if (modelId === TOY_MODEL_ID) return toyModelDir()
-    if (this.options.resolveModel) return this.options.resolveModel(modelId)
-    throw new StudioError('not-found', `no installed model "${modelId}"`)
+    const models = await ActiveModel.open({
+      dataDir: options.dataDir,
+      embeddingCacheDir: path.join(options.dataDir, 'cache', 'embeddings'),
+      onState: (state) => options.events.emit('model:state', state),
+      catalog: options.modelCatalog,
+    })
+    return new StudioContext(options, models)
   }
 
   get current(): ProjectSession | null {
@@ -166,8 +144,25 @@ export class StudioContext {
     this.session = session
     void this.recent.touch(project.dir, path.basename(project.dir)).catch((error) => this.options.log('[studio] cannot update recent projects', error))
     this.options.events.emit('project:changed', this.summary(session))
-    for (const job of project.jobs.resumable()) this.startPropagation(session, job)
+    this.models.warmUp()
+    void this.resumeJobs(session)
     return session
+  }
+
+  /** Picks up queued or interrupted propagation jobs, one after the other. */
+  private async resumeJobs(session: ProjectSession): Promise<void> {
+    for (const job of session.project.jobs.resumable()) {
+      if (this.session !== session) return
+      try {
+        await this.jobs.wait(this.startPropagation(session, job).id)
+      } catch (error) {
+        this.options.log(`[studio] cannot resume job ${job.id}`, error)
+      }
+    }
+  }
+
+  propagationKey(session: ProjectSession): string {
+    return `propagation:${session.project.dir}`
   }
 
   /** Runs (or resumes) a stored propagation job as a background job; one per project at a time. */
@@ -179,7 +174,7 @@ export class StudioContext {
       kind: 'propagation',
       label: `Propagate (${job.kind === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
       total: job.total,
-      exclusiveKey: `propagation:${project.dir}`,
+      exclusiveKey: this.propagationKey(session),
       run: async (context) => {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()

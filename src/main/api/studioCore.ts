@@ -2,8 +2,9 @@
  * The composition root shared by every host: the Electron main process, the browser-mode
  * server and in-process tests build the same context, handlers and dispatch here.
  */
+import type { ModelCatalog } from '../../common/models/catalog'
 import type { AppHost } from '../services/system/appInfo'
-import { defaultDataDir } from '../services/system/dataDir'
+import { studioDataDir } from '../services/models/modelPaths'
 import { StudioContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { EventHub } from './events'
@@ -12,9 +13,11 @@ import { createHandlers, type DialogService } from './handlers'
 export interface StudioCoreOptions {
   readonly host: AppHost
   readonly dialogs?: DialogService
-  /** Per-user state (recent projects, settings, models, demo project); default: defaultDataDir(). */
+  /** Per-user state (recent projects, settings, models, demo project); default: studioDataDir(). */
   readonly dataDir?: string
   readonly log?: (message: string, error?: unknown) => void
+  /** The model catalog; default: the bundled one (tests serve their own). */
+  readonly modelCatalog?: ModelCatalog
 }
 
 export interface StudioCore {
@@ -29,10 +32,11 @@ export async function createStudioCore(options: StudioCoreOptions): Promise<Stud
   const events = new EventHub()
   const context = await StudioContext.create({
     host: options.host,
-    dataDir: options.dataDir ?? defaultDataDir(),
+    dataDir: options.dataDir ?? studioDataDir(),
     events,
     dialogs: options.dialogs,
     log,
+    modelCatalog: options.modelCatalog,
   })
   const dispatch = createDispatch(createHandlers(context), {
     onInternalError: (channel, error) => log(`[studio] ${channel} failed unexpectedly`, error),

@@ -68,7 +68,9 @@ export function runDesktopApp(): void {
   void app.whenReady().then(async () => {
     hardenSessions(entryUrl)
     let window: BrowserWindow | null = null
-    const core = await createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window), dataDir: app.getPath('userData') })
+    // The studio's own data folder, not Electron's userData: the CLI and browser mode see the same
+    // models, recent projects and demo project.
+    const core = await createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window) })
     handleAppProtocol(path.join(outDir, '../renderer'), (pathname) => resolveMedia(core.context, pathname))
     registerIpc(core.dispatch, appOrigin)
 

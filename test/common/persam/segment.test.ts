@@ -55,6 +55,7 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
         maskCount: 4,
         masks: output === 'logits' ? masks : new Float32Array(0),
         binaryMasks: output === 'binary' ? Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) : null,
+        rles: null,
         extents: maskExtents(masks, 4, SIZE, SIZE),
         outputSize: { width: SIZE, height: SIZE },
         iouPredictions: Float32Array.of(0.5, 0.6, 0.9, 0.7),

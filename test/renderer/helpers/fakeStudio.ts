@@ -458,6 +458,7 @@ export class FakeStudio implements StudioApi {
       candidates: masks.map((mask, index) => ({ mask, score: 0.9 - index * 0.1, area: maskFields(mask).area })),
       recommended: 1,
       timings: { embeddingMs: 0, decoderMs: 1, totalMs: 1 },
+      embeddingSource: 'memory',
     }
   }
 

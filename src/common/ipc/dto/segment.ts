@@ -31,4 +31,6 @@ export interface SegmentPreview {
   /** Index of the candidate the studio recommends (what Enter commits). */
   readonly recommended: number
   readonly timings: { readonly embeddingMs: number; readonly decoderMs: number; readonly totalMs: number }
+  /** Where the image's embedding came from: computed now, or prepared ahead (memory, disk cache). */
+  readonly embeddingSource: 'encoder' | 'memory' | 'disk'
 }

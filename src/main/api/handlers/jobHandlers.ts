@@ -22,6 +22,8 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
     'propagation:start': ({ categoryId, method, scope, maxInstances, absentThreshold, excludeImageIds }) => {
       const session = context.requireSession()
       const { project } = session
+      // Refuse before anything is stored: a job record left behind would resume on the next open.
+      context.jobs.assertIdle(context.propagationKey(session))
       project.categories.require(categoryId)
       if (referencesOf(project, categoryId).length === 0) {
         throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')

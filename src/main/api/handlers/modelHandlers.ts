@@ -1,31 +1,33 @@
-/** model:* channels. */
-import { listSupportedBackends } from 'onnxruntime-node'
-import type { ProviderAvailability } from '../../../common/ipc/dto/model'
+/** model:* channels: the model manager, with installs run as background jobs. */
 import { StudioError } from '../../../common/ipc/result'
 import type { StudioContext } from '../context'
-import { TOY_MODEL_ID } from '../context'
 import type { Handlers } from '../dispatch'
 
 type ModelChannels = 'model:state' | 'model:list' | 'model:providers' | 'model:select' | 'model:setProvider' | 'model:install' | 'model:import' | 'model:remove'
 
 export function modelHandlers(context: StudioContext): Pick<Handlers, ModelChannels> {
-  const notYet = (channel: string) => () => {
-    throw new StudioError('internal', `"${channel}" is not available in this build yet`)
-  }
+  const { manager } = context.models
   return {
     'model:state': () => context.models.state(),
-    'model:list': () => ({
-      installed: [{ id: TOY_MODEL_ID, name: 'Toy SAM (colour cells)', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 0, licence: 'Apache-2.0' }],
-      catalog: [],
-    }),
-    'model:providers': (): ProviderAvailability[] => {
-      const bundled = new Set(listSupportedBackends().filter((b) => b.bundled).map((b) => b.name))
-      return (['cuda', 'dml', 'coreml', 'cpu'] as const).map((name) => ({ name, available: bundled.has(name), reason: bundled.has(name) ? null : 'not in this onnxruntime-node build' }))
+    'model:list': () => manager.list(),
+    'model:providers': () => manager.providers(),
+    'model:select': ({ modelId }) => manager.select(modelId),
+    'model:setProvider': ({ provider }) => manager.setProvider(provider),
+    'model:install': ({ catalogId }) => {
+      const entry = manager.catalogEntry(catalogId)
+      if (!entry) throw new StudioError('not-found', `no catalog model "${catalogId}"`)
+      return context.jobs.start({
+        kind: 'model-install',
+        label: `Install ${entry.name}`,
+        total: 0,
+        exclusiveKey: `model-install:${catalogId}`,
+        run: async (job) => {
+          const installed = await manager.install(catalogId, { signal: job.signal, onProgress: (p) => job.progress(p.doneBytes, p.totalBytes) })
+          return { installed }
+        },
+      })
     },
-    'model:select': ({ modelId }) => context.models.select(modelId),
-    'model:setProvider': ({ provider }) => context.models.setProvider(provider),
-    'model:install': notYet('model:install'),
-    'model:import': notYet('model:import'),
-    'model:remove': notYet('model:remove'),
+    'model:import': ({ path }) => manager.import(path),
+    'model:remove': ({ modelId }) => manager.remove(modelId),
   }
 }

@@ -4,7 +4,8 @@
  * dropped, as the SAM reference's PIL convert('RGB') does), a pixel cap checked on the header
  * before decoding, and errors that name the file.
  */
-import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp'
+import type { OutputInfo, Sharp } from 'sharp'
+import { headerSize, sharpSource } from './sharpSource'
 
 export const DEFAULT_MAX_IMAGE_PIXELS = 150_000_000
 
@@ -44,9 +45,9 @@ function reasonOf(error: unknown): string {
 /** Reads the header only: the size after EXIF orientation, with the pixel cap enforced. */
 export async function readOrientedSize(file: string, options: ImageLoadOptions = {}): Promise<OrientedSize> {
   const maxPixels = options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS
-  let metadata: Metadata
+  let metadata: Awaited<ReturnType<typeof headerSize>>
   try {
-    metadata = await sharp(file, { limitInputPixels: false }).metadata()
+    metadata = await headerSize(file)
   } catch (error) {
     throw new ImageLoadError(file, `cannot read image (${reasonOf(error)})`)
   }
@@ -56,13 +57,17 @@ export async function readOrientedSize(file: string, options: ImageLoadOptions =
     const megapixels = (value: number) => `${(value / 1e6).toFixed(1)} megapixels`
     throw new ImageLoadError(file, `image is ${width}x${height} (${megapixels(width * height)}), above the ${megapixels(maxPixels)} limit`)
   }
-  const swapped = (metadata.orientation ?? 1) >= 5
+  const swapped = metadata.orientation >= 5
   return swapped ? { width: height, height: width } : { width, height }
 }
 
 /** An oriented, 8-bit sRGB pipeline for `file`; the caller adds resizing and output. */
-function rgbPipeline(file: string, maxPixels: number): Sharp {
-  return sharp(file, { limitInputPixels: maxPixels, failOn: 'error' }).rotate().toColourspace('srgb').removeAlpha()
+async function rgbPipeline(file: string, maxPixels: number): Promise<Sharp> {
+  try {
+    return (await sharpSource(file, { limitInputPixels: maxPixels, failOn: 'error' })).rotate().toColourspace('srgb').removeAlpha()
+  } catch (error) {
+    throw new ImageLoadError(file, `cannot decode image (${reasonOf(error)})`)
+  }
 }
 
 async function toRgb(file: string, pipeline: Sharp, expected: OrientedSize): Promise<RgbImage> {
@@ -82,7 +87,7 @@ async function toRgb(file: string, pipeline: Sharp, expected: OrientedSize): Pro
 /** The whole image as 8-bit RGB at its oriented size. */
 export async function loadImage(file: string, options: ImageLoadOptions = {}): Promise<RgbImage> {
   const size = await readOrientedSize(file, options)
-  return toRgb(file, rgbPipeline(file, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS), size)
+  return toRgb(file, await rgbPipeline(file, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS), size)
 }
 
 /**
@@ -90,7 +95,7 @@ export async function loadImage(file: string, options: ImageLoadOptions = {}): P
  * reference's PIL resize) without materialising the full-size RGB in JavaScript.
  */
 export async function loadImageResized(file: string, target: OrientedSize, options: ImageLoadOptions = {}): Promise<RgbImage> {
-  const pipeline = rgbPipeline(file, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS).resize(target.width, target.height, {
+  const pipeline = (await rgbPipeline(file, options.maxPixels ?? DEFAULT_MAX_IMAGE_PIXELS)).resize(target.width, target.height, {
     fit: 'fill',
     kernel: 'linear',
   })

@@ -7,7 +7,11 @@
 import type { JobInfo, JobKind } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
 
+/** Why a job's signal aborted: the user cancelled it, or the studio is shutting down (resumable work should stay resumable). */
+export type AbortReason = 'cancelled' | 'shutdown'
+
 export interface JobContext {
+  /** Aborts with an AbortReason. */
   readonly signal: AbortSignal
   /** Reports progress; `total` may change as work is discovered. */
   progress(done: number, total?: number): void
@@ -47,11 +51,14 @@ export class JobManager {
     private readonly clock: () => number = Date.now,
   ) {}
 
+  /** Throws a 'conflict' StudioError while a job with this exclusive key runs. */
+  assertIdle(exclusiveKey: string): void {
+    const running = [...this.jobs.values()].find((e) => e.exclusiveKey === exclusiveKey && isActive(e.info))
+    if (running) throw new StudioError('conflict', `"${running.info.label}" is still running; cancel it or wait for it to finish`)
+  }
+
   start<R extends Record<string, unknown> | null>(request: StartJob<R>): JobInfo {
-    if (request.exclusiveKey) {
-      const running = [...this.jobs.values()].find((e) => e.exclusiveKey === request.exclusiveKey && isActive(e.info))
-      if (running) throw new StudioError('conflict', `"${running.info.label}" is still running; cancel it or wait for it to finish`)
-    }
+    if (request.exclusiveKey) this.assertIdle(request.exclusiveKey)
     const id = `job-${this.nextId++}`
     const controller = new AbortController()
     const now = this.clock()
@@ -99,7 +106,7 @@ export class JobManager {
   cancel(id: string): JobInfo {
     const entry = this.jobs.get(id)
     if (!entry) throw new StudioError('not-found', `no job ${id}`)
-    if (isActive(entry.info)) entry.controller.abort()
+    if (isActive(entry.info)) entry.controller.abort('cancelled' satisfies AbortReason)
     return entry.info
   }
 
@@ -121,7 +128,7 @@ export class JobManager {
   /** Cancels everything still running and waits for it to stop. */
   async shutdown(): Promise<void> {
     const active = [...this.jobs.values()].filter((entry) => isActive(entry.info))
-    for (const entry of active) entry.controller.abort()
+    for (const entry of active) entry.controller.abort('shutdown' satisfies AbortReason)
     await Promise.all(active.map((entry) => entry.finished))
   }
 

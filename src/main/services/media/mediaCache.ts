@@ -6,9 +6,9 @@
  */
 import { mkdir, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
 import { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE } from '../../../common/ipc/contract'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../images/loadImage'
+import { sharpSource } from '../images/sharpSource'
 
 export type MediaKind = 'preview' | 'thumb'
 
@@ -36,7 +36,7 @@ export class MediaCache {
     await mkdir(path.dirname(target), { recursive: true })
     const side = SIZES[kind]
     const temporary = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
-    await sharp(source, { limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS })
+    await (await sharpSource(source, { limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS }))
       .rotate()
       .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })

@@ -123,7 +123,9 @@ export async function runPropagationJob(
   } catch (error) {
     const current = project.jobs.get(job.id)
     if (context.signal.aborted) {
-      if (current && current.state === 'running') project.jobs.cancel(job.id)
+      // A user's cancel ends the job; a shutdown leaves it running in the store, which the next
+      // open turns into 'interrupted' and resumes.
+      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.jobs.cancel(job.id)
     } else if (current && current.state === 'running') {
       project.jobs.fail(job.id, error instanceof Error ? error.message : String(error))
     }

@@ -5,6 +5,8 @@
  */
 import * as ort from 'onnxruntime-node'
 import { SAM_CANVAS, SAM_FEATURES, SAM_GRID, SAM_LOW_RES } from '../../../common/sam/geometry'
+import { encodeRle, encodeRleScaled, type CocoRle } from '../../../common/mask'
+import type { Size } from '../../../common/sam/geometry'
 import { maskExtents, upscaleLogitsToMask, thresholdLogits } from '../../../common/sam/postprocess'
 import { normalizeToCanvas, toHwcFloat } from '../../../common/sam/preprocess'
 import { encodePrompt } from '../../../common/sam/prompts'
@@ -53,6 +55,17 @@ function chooseDecoder(model: LoadedModel, job: DecodeJob): OpenSession<DecoderI
 
 function checkLength(values: Float32Array | null, length: number, what: string): void {
   if (values && values.length !== length) throw new Error(`${what} has ${values.length} values, expected ${length}`)
+}
+
+/** Each plane thresholded and run-length encoded at the image's full size (nearest upscaling when smaller). */
+function fullSizeRles(logits: Float32Array, count: number, output: Size, full: Size): CocoRle[] {
+  const plane = output.width * output.height
+  const rles: CocoRle[] = []
+  for (let k = 0; k < count; k++) {
+    const mask = { width: output.width, height: output.height, data: thresholdLogits(logits, k * plane, plane) }
+    rles.push(output.width === full.width && output.height === full.height ? encodeRle(mask) : encodeRleScaled(mask, full.width, full.height))
+  }
+  return rles
 }
 
 export async function runDecoder(model: LoadedModel, embedding: Float32Array, job: DecodeJob): Promise<DecodeReply> {
@@ -104,6 +117,7 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     maskCount,
     masks: job.maskOutput === 'logits' ? maskValues : new Float32Array(0),
     binaryMasks: job.maskOutput === 'binary' ? thresholdLogits(maskValues) : null,
+    rles: job.maskOutput === 'rle' ? fullSizeRles(maskValues, maskCount, job.outputSize, fullSize) : null,
     extents: maskExtents(maskValues, maskCount, width, height),
     outputSize: job.outputSize,
     iouPredictions: iou.data as Float32Array,

@@ -62,7 +62,7 @@ function withFile<T>(file: string, role: string, detect: () => T): T {
 }
 
 /** Runs the decoder once on zeros to learn how many masks it returns (when the output shapes are symbolic). */
-async function probeMaskCount(session: ort.InferenceSession, io: DecoderIo): Promise<number> {
+export async function probeMaskCount(session: ort.InferenceSession, io: DecoderIo): Promise<number> {
   const feeds: Record<string, ort.Tensor> = {
     image_embeddings: new ort.Tensor('float32', new Float32Array(SAM_FEATURES * SAM_GRID * SAM_GRID), [1, SAM_FEATURES, SAM_GRID, SAM_GRID]),
     point_coords: new ort.Tensor('float32', new Float32Array([10, 10, 0, 0]), [1, 2, 2]),

@@ -5,6 +5,7 @@
 import type { DecoderIo, EncoderIo, PersamInputNames } from '../../../common/sam/flavour'
 import type { SamGeometry, Size } from '../../../common/sam/geometry'
 import type { EncoderInputFlavour } from '../../../common/sam/manifest'
+import type { CocoRle } from '../../../common/mask/rle'
 import type { MaskExtent, MaskOutput } from '../../../common/sam/port'
 import type { PromptBox, PromptPoint } from '../../../common/sam/prompts'
 import type { ExecutionProviderName, ProviderReport } from './providers'
@@ -77,6 +78,7 @@ export interface DecodeReply {
   readonly maskCount: number
   readonly masks: Float32Array
   readonly binaryMasks: Uint8Array | null
+  readonly rles: readonly CocoRle[] | null
   readonly extents: readonly MaskExtent[]
   readonly outputSize: Size
   readonly iouPredictions: Float32Array

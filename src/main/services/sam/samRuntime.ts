@@ -100,6 +100,11 @@ export class SamRuntime implements SamDecoderPort {
     return { spawnCount: this.worker.spawnCount, droppedReplies: this.worker.droppedReplies }
   }
 
+  /** Whether an image's embedding is in the memory cache (prepared ahead of a click). */
+  hasEmbedding(imageKey: string): boolean {
+    return this.memory.get(this.cacheKey(imageKey)) !== undefined
+  }
+
   /** Memory-cache, in-flight and worker-residency key of an image's embedding. */
   private cacheKey(imageKey: string): string {
     return `${this.model.id}\0${imageKey}`

@@ -3,7 +3,6 @@
  * the image's embedding computed on first use (and ahead of time for the images the user is
  * about to see). Previews live here until they are committed or pushed out; nothing is stored.
  */
-import { encodeRleScaled, type BinaryMask, type CocoRle } from '../../../common/mask'
 import type { MaskCandidate, PromptBox, PromptPoint, SegmentPreview } from '../../../common/ipc/dto/segment'
 import { StudioError } from '../../../common/ipc/result'
 import { maskToLowResLogits } from '../../../common/sam/maskInput'
@@ -71,19 +70,12 @@ export class SegmentService {
         points: request.points.map((p) => ({ x: p.x, y: p.y, label: p.positive ? 1 : 0 })),
         box: request.box ?? null,
         maskInput,
-        maskOutput: 'binary',
+        maskOutput: 'rle',
       },
       { supersede: 'editor' },
     )
     const decoderMs = performance.now() - decodeStarted
-    const { width, height } = result.outputSize
-    const plane = width * height
-    const rles: CocoRle[] = []
-    for (let k = 0; k < result.maskCount; k++) {
-      const mask: BinaryMask = { width, height, data: result.binaryMasks!.subarray(k * plane, (k + 1) * plane) }
-      rles.push(encodeRleScaled(mask, image.width, image.height))
-    }
-    const stored = rles.map((rle) => storedMaskFromRle(rle))
+    const stored = result.rles!.map((rle) => storedMaskFromRle(rle))
     const recommended = recommendedCandidate(result, request.points.length + (request.box ? 1 : 0))
     this.lastLowRes.set(image.id, result.lowResLogits.slice(recommended * 65536, (recommended + 1) * 65536))
     const previewId = `preview-${this.nextPreview++}`
@@ -93,7 +85,14 @@ export class SegmentService {
       score: result.iouPredictions[k]!,
       area: mask.area,
     }))
-    return { requestId: request.requestId, previewId, candidates, recommended, timings: { embeddingMs, decoderMs, totalMs: performance.now() - started } }
+    return {
+      requestId: request.requestId,
+      previewId,
+      candidates,
+      recommended,
+      timings: { embeddingMs, decoderMs, totalMs: performance.now() - started },
+      embeddingSource: encoded.source,
+    }
   }
 
   /** A preview made by preview(); throws when it was pushed out or never existed. */
@@ -106,8 +105,9 @@ export class SegmentService {
   /** Encodes these images' embeddings in the background, in this order (replacing the previous queue). */
   prefetch(imageIds: readonly number[]): number {
     this.prefetchQueue = [...new Set(imageIds)].slice(0, PREFETCH_AHEAD)
+    const queued = this.prefetchQueue.length
     if (!this.prefetching) void this.drainPrefetch()
-    return this.prefetchQueue.length
+    return queued
   }
 
   private async drainPrefetch(): Promise<void> {

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { decodeRle } from '../../../../src/common/mask'
 import { SamRuntime } from '../../../../src/main/services/sam/samRuntime'
 import { discScene, writeImage } from '../../../helpers/samImages'
 
@@ -21,6 +22,12 @@ describe('decoder mask output modes', () => {
     const logits = await runtime.decode(request)
     const binary = await runtime.decode({ ...request, maskOutput: 'binary' })
     const none = await runtime.decode({ ...request, maskOutput: 'none' })
+    const rle = await runtime.decode({ ...request, maskOutput: 'rle' })
+    expect(rle.rles).toHaveLength(4)
+    for (let k = 0; k < 4; k++) {
+      expect(rle.rles![k]!.size).toEqual([240, 320])
+      expect(Array.from(decodeRle(rle.rles![k]!).data)).toEqual(Array.from(logits.masks.subarray(k * 320 * 240, (k + 1) * 320 * 240), (v) => (v > 0 ? 1 : 0)))
+    }
     const plane = 320 * 240
     expect(binary.masks).toHaveLength(0)
     expect(none.masks).toHaveLength(0)

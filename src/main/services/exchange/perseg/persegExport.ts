@@ -6,13 +6,12 @@
  * masks. JPEG sources without an EXIF rotation are copied byte for byte; others are decoded
  * upright and written as JPEG (quality 95).
  */
-import { copyFile, mkdir, readFile } from 'node:fs/promises'
+import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
 import type { ExportReport } from '../../../../common/ipc/types'
 import { createMask, unionMasks } from '../../../../common/mask/index'
 import { StudioError } from '../../../../common/ipc/result'
-import { decodeBmp, isBmp } from '../../images/bmp'
+import { headerSize, sharpSource } from '../../images/sharpSource'
 import { writeAtomically, writeMaskPng } from '../../images/maskPng'
 import { binaryOfStored, type AnnotationStatus, type Project } from '../../store/index'
 import { buildFolderAtomically, safeFolderName } from '../exportFolder'
@@ -73,12 +72,7 @@ export async function exportPerseg(project: Project, outDir: string, options: Pe
 
 /** The image upright as JPEG: copied when it already is an unrotated JPEG, else re-encoded. */
 async function writeJpeg(source: string, target: string): Promise<void> {
-  const bytes = await readFile(source)
-  if (isBmp(bytes)) {
-    const { width, height, rgb } = decodeBmp(bytes)
-    return writeAtomically(target, sharp(rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 95 }))
-  }
-  const metadata = await sharp(bytes).metadata()
-  if (metadata.format === 'jpeg' && (metadata.orientation ?? 1) === 1) return copyFile(source, target)
-  await writeAtomically(target, sharp(bytes).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 95 }))
+  const header = await headerSize(source)
+  if (header.format === 'jpeg' && header.orientation === 1) return copyFile(source, target)
+  await writeAtomically(target, (await sharpSource(source)).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 95 }))
 }
