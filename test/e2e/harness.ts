@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import type { InvokeChannel, RequestOf, ResponseOf } from '../../src/common/ipc/contract'
+import type { ModelCatalog } from '../../src/common/models/catalog'
 import { StudioError } from '../../src/common/ipc/result'
 import { createStudioCore, type StudioCore } from '../../src/main/api/studioCore'
 import { mediaRoute } from '../../src/main/server/mediaRoute'
@@ -21,12 +22,13 @@ export interface StudioUnderTest {
   close(): Promise<void>
 }
 
-export async function startStudio(): Promise<StudioUnderTest> {
+/** `modelCatalog` replaces the bundled catalog (whose models live on the internet). */
+export async function startStudio(options: { readonly modelCatalog?: ModelCatalog } = {}): Promise<StudioUnderTest> {
   if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR}/index.html is missing: run \`npm run build\` before the browser tests`)
   }
   const dataDir = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'))
-  const core = await createStudioCore({ host: 'browser', dataDir, log: () => {} })
+  const core = await createStudioCore({ host: 'browser', dataDir, log: () => {}, modelCatalog: options.modelCatalog })
   const server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir: RENDERER_DIR, routes: [mediaRoute(core.context)] })
   return {
     core,
