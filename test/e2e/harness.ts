@@ -3,6 +3,9 @@ import { existsSync, mkdirSync, mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
+import type { InvokeChannel, RequestOf, ResponseOf } from '../../src/common/ipc/contract'
+import type { ModelCatalog } from '../../src/common/models/catalog'
+import { StudioError } from '../../src/common/ipc/result'
 import { createStudioCore, type StudioCore } from '../../src/main/api/studioCore'
 import { mediaRoute } from '../../src/main/server/mediaRoute'
 import { startStudioServer, type StudioServer } from '../../src/main/server/server'
@@ -13,18 +16,29 @@ const RENDERER_DIR = path.resolve('out/renderer')
 export interface StudioUnderTest {
   readonly core: StudioCore
   readonly server: StudioServer
+  readonly dataDir: string
+  /** Asks the core directly (in-process, past the browser), e.g. to check what the UI stored. */
+  call<C extends InvokeChannel>(channel: C, request: RequestOf<C>): Promise<ResponseOf<C>>
   close(): Promise<void>
 }
 
-export async function startStudio(): Promise<StudioUnderTest> {
+/** `modelCatalog` replaces the bundled catalog (whose models live on the internet). */
+export async function startStudio(options: { readonly modelCatalog?: ModelCatalog } = {}): Promise<StudioUnderTest> {
   if (!existsSync(path.join(RENDERER_DIR, 'index.html'))) {
     throw new Error(`${RENDERER_DIR}/index.html is missing: run \`npm run build\` before the browser tests`)
   }
-  const core = await createStudioCore({ host: 'browser', dataDir: mkdtempSync(path.join(tmpdir(), 'studio-e2e-')), log: () => {} })
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'studio-e2e-'))
+  const core = await createStudioCore({ host: 'browser', dataDir, log: () => {}, modelCatalog: options.modelCatalog })
   const server = await startStudioServer({ dispatch: core.dispatch, events: core.events, rendererDir: RENDERER_DIR, routes: [mediaRoute(core.context)] })
   return {
     core,
     server,
+    dataDir,
+    async call(channel, request) {
+      const result = await core.dispatch(channel, request, { transport: 'in-process' })
+      if (!result.ok) throw StudioError.fromData(result.error)
+      return result.value as ResponseOf<typeof channel>
+    },
     async close() {
       await server.close()
       await core.close()

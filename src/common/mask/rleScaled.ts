@@ -17,7 +17,13 @@ export function nearestSources(inSize: number, outSize: number): Int32Array {
   return map
 }
 
-/** encodeRle(nearest-neighbour resize of `mask` to width x height), without building the resized mask. */
+/**
+ * encodeRle(nearest-neighbour resize of `mask` to width x height), without building the resized
+ * mask. Upscaled output columns repeat their source column (a 1254-wide decoder mask makes 6000
+ * output columns from 1254 sources), so each source column's runs, in output rows, are found
+ * once and replayed for every output column that reads it: the work is (source columns x source
+ * row blocks) plus (output columns x runs per column), not output columns x row blocks.
+ */
 export function encodeRleScaled(mask: BinaryMask, width: number, height: number): CocoRle {
   checkedSize(width, height, 'scaled mask')
   const columns = nearestSources(mask.width, width)
@@ -33,20 +39,41 @@ export function encodeRleScaled(mask: BinaryMask, width: number, height: number)
     }
   }
   const rowOffsets = blockRow.map((row) => row * mask.width)
-  const counts = new Uint32List()
   const src = mask.data
+  // The current source column's runs in output rows: values alternate, starting with columnFirst.
+  const columnRuns = new Int32Array(rowOffsets.length)
+  let columnRunCount = 0
+  let columnFirst = 0
+  let cachedColumn = -1
+  const counts = new Uint32List()
   let value = 0
   let run = 0
   for (let x = 0; x < width; x++) {
     const c = columns[x]!
-    for (let b = 0; b < rowOffsets.length; b++) {
-      const v = src[rowOffsets[b]! + c] ? 1 : 0
-      if (v === value) run += blockLength[b]!
+    if (c !== cachedColumn) {
+      cachedColumn = c
+      columnRunCount = 0
+      let current = -1
+      for (let b = 0; b < rowOffsets.length; b++) {
+        const v = src[rowOffsets[b]! + c] ? 1 : 0
+        if (v === current) columnRuns[columnRunCount - 1]! += blockLength[b]!
+        else {
+          if (current < 0) columnFirst = v
+          current = v
+          columnRuns[columnRunCount++] = blockLength[b]!
+        }
+      }
+    }
+    // Append the column: its first run may continue the run the previous column ended with.
+    let v = columnFirst
+    for (let r = 0; r < columnRunCount; r++) {
+      if (v === value) run += columnRuns[r]!
       else {
         counts.push(run)
         value = v
-        run = blockLength[b]!
+        run = columnRuns[r]!
       }
+      v ^= 1
     }
   }
   counts.push(run)

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeRle, decompressRle, maskIou } from '../../../src/common/mask'
-import { demoPhotos, renderDemoPhoto } from '../../../src/common/synthetic'
 import { createStudioCore } from '../../../src/main/api/studioCore'
 import { resourcesDir } from '../../../src/main/services/system/paths'
+import { demoObjectIn } from '../../helpers/demoObjects'
 import { httpClient, inProcessClient, waitForJob, type StudioClient } from './workflowClients'
 
 const RENDERER_DIR = mkdtempSync(path.join(tmpdir(), 'renderer-'))
@@ -30,30 +30,9 @@ async function start(kind: 'in-process' | 'http', dataDir: string): Promise<{ cl
 
 /** A pixel inside the object in a demo photo, and the object's true mask. */
 function objectIn(fileName: string) {
-  const photo = demoPhotos().find((p) => p.fileName === fileName)!
-  const scene = renderDemoPhoto(photo)
-  const mask = scene.instanceMasks[0]!
-  let sx = 0
-  let sy = 0
-  let n = 0
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue
-    sx += i % scene.width
-    sy += Math.floor(i / scene.width)
-    n++
-  }
-  // The centroid of a part-shaped object can fall outside it: take the mask pixel nearest to it.
-  let best = -1
-  let bestDistance = Infinity
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i]) continue
-    const d = (i % scene.width - sx / n) ** 2 + (Math.floor(i / scene.width) - sy / n) ** 2
-    if (d < bestDistance) {
-      best = i
-      bestDistance = d
-    }
-  }
-  return { x: best % scene.width, y: Math.floor(best / scene.width), truth: { width: scene.width, height: scene.height, data: mask } }
+  const found = demoObjectIn(fileName)
+  if (!found) throw new Error(`${fileName} does not show the demo object`)
+  return found
 }
 
 const maskOf = (rle: { size: readonly [number, number]; counts: string }) => decodeRle(decompressRle(rle))

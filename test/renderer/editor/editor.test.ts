@@ -201,7 +201,7 @@ describe('editor jobs', () => {
     expect(editor.session.dialog).toBeNull()
     expect(editor.jobs.running('propagation').map((j) => j.id)).toEqual([job?.id])
 
-    editor.fake.emit('job:progress', { ...job!, done: 2, rate: 1.5, etaSeconds: 2 })
+    editor.fake.progress(job!.id, { done: 2, rate: 1.5, etaSeconds: 2 })
     expect(editor.jobs.byId(job!.id)?.done).toBe(2)
     await editor.documents.openImage(3)
     editor.fake.runPropagation(job!.id, { 2: 0.4, 3: 0.8 })
@@ -233,13 +233,15 @@ describe('editor jobs', () => {
     await editor.documents.loadCategories()
     const propagation = await editor.jobs.startPropagation({ categoryId: 1, method: 'persam', scope: 'all', maxInstances: 1, absentThreshold: null })
     await editor.jobs.cancel(propagation!.id)
+    await editor.whenIdle()
     expect(editor.jobs.byId(propagation!.id)?.state).toBe('cancelled')
+    expect(editor.jobs.running()).toEqual([])
   })
 
   it('reports a failed job in words', async () => {
     const editor = await TestEditor.withDemo()
     const job = await editor.jobs.startExport({ format: 'png', path: '/out' })
-    editor.fake.emit('job:progress', { ...job!, state: 'failed', finishedAt: 'now', error: { code: 'io', message: '/out is read-only' } })
+    editor.fake.progress(job!.id, { state: 'failed', finishedAt: 'now', error: { code: 'io', message: '/out is read-only' } })
     expect(editor.session.notices.at(-1)?.message).toBe(`${job!.label} failed: /out is read-only`)
   })
 })
@@ -248,7 +250,8 @@ describe('job reports out of order', () => {
   it('keeps the newest report when an older one arrives late', async () => {
     const editor = await TestEditor.withDemo()
     const job = await editor.jobs.startExport({ format: 'png', path: '/out' })
-    editor.fake.emit('job:progress', { ...job!, done: 3 })
+    editor.fake.progress(job!.id, { done: 3 })
+    // The start answer (revision 1) arriving after a newer report.
     editor.jobs.track({ ...job!, done: 1 })
     expect(editor.jobs.byId(job!.id)?.done).toBe(3)
     const finished = editor.fake.finishJob(job!.id, { path: '/out', images: 1, annotations: 1, warnings: [] })
@@ -274,7 +277,7 @@ describe('a new project', () => {
     expect(editor.jobs.running('import')).toHaveLength(1)
 
     fake.images = imported.slice(0, 2)
-    fake.emit('job:progress', { ...fake.jobs.get(importJobId)!, done: 2 })
+    fake.progress(importJobId, { done: 2 })
     await editor.whenIdle()
     expect(editor.doc.images.total).toBe(2)
     expect(editor.doc.image?.image.id).toBe(1)

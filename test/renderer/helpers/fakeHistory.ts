@@ -1,4 +1,7 @@
-/** The fake core's undo history: each recorded change keeps the annotations before and after. */
+/**
+ * The fake core's undo history: each recorded change keeps the annotations before and after.
+ * As in the core, undo and redo answer the step's own label ("Accept"), not "Undo Accept".
+ */
 import type { AnnotationInfo, HistoryState, HistoryStep } from '../../../src/common/ipc/types'
 
 interface Step {
@@ -14,8 +17,8 @@ export class FakeHistory {
 
   constructor(
     private readonly annotations: Map<number, AnnotationInfo>,
-    /** Called after every change, as the core emits history:changed. */
-    private readonly changed: (state: HistoryState) => void = () => {},
+    /** Called after every change with the images it touched, as the core emits annotation:changed and history:changed. */
+    private readonly changed: (state: HistoryState, imageIds: readonly number[], reason: string) => void = () => {},
   ) {}
 
   record<T>(label: string, imageIds: readonly number[], change: () => T): T {
@@ -23,7 +26,7 @@ export class FakeHistory {
     const result = change()
     this.done.push({ label, imageIds, before, after: new Map(this.annotations) })
     this.undone.length = 0
-    this.changed(this.state())
+    this.changed(this.state(), imageIds, label)
     return result
   }
 
@@ -38,8 +41,8 @@ export class FakeHistory {
     if (!step) return null
     this.restore(step.before)
     this.undone.push(step)
-    this.changed(this.state())
-    return { label: `Undo ${step.label}`, imageIds: step.imageIds, history: this.state() }
+    this.changed(this.state(), step.imageIds, 'undo')
+    return { label: step.label, imageIds: step.imageIds, history: this.state() }
   }
 
   redo(): HistoryStep | null {
@@ -47,8 +50,8 @@ export class FakeHistory {
     if (!step) return null
     this.restore(step.after)
     this.done.push(step)
-    this.changed(this.state())
-    return { label: `Redo ${step.label}`, imageIds: step.imageIds, history: this.state() }
+    this.changed(this.state(), step.imageIds, 'redo')
+    return { label: step.label, imageIds: step.imageIds, history: this.state() }
   }
 
   private restore(snapshot: Map<number, AnnotationInfo>): void {

@@ -7,11 +7,14 @@ import type { EventChannel, EventPayloadOf, InvokeChannel, RequestOf, ResponseOf
 import { StudioError } from '../../../src/common/ipc/result'
 import type {
   AnnotationInfo,
+  CatalogModel,
   Category,
   ImageDetail,
   ImageListItem,
   ImageState,
+  InstalledModel,
   JobInfo,
+  ModelState,
   ProjectSummary,
   RleMask,
   SegmentPreview,
@@ -50,8 +53,15 @@ export class FakeStudio implements StudioApi {
   categories: Omit<Category, 'annotationCount' | 'referenceCount'>[] = []
   readonly annotations = new Map<number, AnnotationInfo>()
   readonly jobs = new Map<string, JobInfo>()
-  readonly history = new FakeHistory(this.annotations, (state) => this.emit('history:changed', state))
+  /** As the core: every stored change is announced (annotation:changed, then history:changed), whoever asked for it. */
+  readonly history = new FakeHistory(this.annotations, (state, imageIds, reason) => {
+    this.emit('annotation:changed', { imageIds, reason })
+    this.emit('history:changed', state)
+  })
   project: ProjectSummary | null = null
+  installedModels: InstalledModel[] = [{ id: 'toy', name: 'Toy SAM', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 1000, licence: 'Apache-2.0' }]
+  catalog: Omit<CatalogModel, 'installed'>[] = [{ id: 'sam-vit-b', name: 'SAM ViT-B', family: 'sam', downloadBytes: 375_000_000, verified: true, licence: 'Apache-2.0', notes: '' }]
+  modelState: ModelState = { activeModelId: 'toy', loadState: 'ready', requestedProvider: 'auto', activeProvider: 'cpu', attempts: [], error: null }
   /** How many images project:create's import job announces. */
   importTotal = 0
   private readonly listeners = new Map<string, Set<(payload: never) => void>>()
@@ -185,10 +195,20 @@ export class FakeStudio implements StudioApi {
     return added
   }
 
-  finishJob(jobId: string, report: Record<string, unknown>, state: JobInfo['state'] = 'done'): JobInfo {
+  /** A progress report of a running job (the next revision), pushed as the core does. */
+  progress(jobId: string, patch: Partial<Pick<JobInfo, 'done' | 'total' | 'rate' | 'etaSeconds' | 'state' | 'finishedAt' | 'error'>>): JobInfo {
     const job = this.jobs.get(jobId)
     if (!job) throw new Error(`no job ${jobId}`)
-    const done: JobInfo = { ...job, state, revision: job.revision + 1, done: job.total, finishedAt: '2026-01-01T00:01:00.000Z', report, etaSeconds: 0 }
+    const next: JobInfo = { ...job, ...patch, revision: job.revision + 1 }
+    this.jobs.set(jobId, next)
+    this.emit('job:progress', next)
+    return next
+  }
+
+  finishJob(jobId: string, report: Record<string, unknown> | null, state: JobInfo['state'] = 'done'): JobInfo {
+    const job = this.jobs.get(jobId)
+    if (!job) throw new Error(`no job ${jobId}`)
+    const done: JobInfo = { ...job, state, revision: job.revision + 1, done: state === 'done' ? job.total : job.done, finishedAt: '2026-01-01T00:01:00.000Z', report, etaSeconds: state === 'done' ? 0 : null }
     this.jobs.set(jobId, done)
     this.emit('job:progress', done)
     return done
@@ -212,26 +232,51 @@ export class FakeStudio implements StudioApi {
       host: 'browser',
       onnxruntime: { version: '1.30.0', executionProviders: [{ name: 'cpu', bundled: true }] },
     }),
-    'model:state': () => ({ activeModelId: 'toy', loadState: 'ready', requestedProvider: 'auto', activeProvider: 'cpu', attempts: [], error: null }),
+    'model:state': () => this.modelState,
     'model:list': () => ({
-      installed: [{ id: 'toy', name: 'Toy SAM', family: 'toy', isToy: true, hasPersamDecoder: true, sizeBytes: 1000, licence: 'Apache-2.0' }],
-      catalog: [{ id: 'sam-vit-b', name: 'SAM ViT-B', family: 'sam', downloadBytes: 375_000_000, verified: true, licence: 'Apache-2.0', installed: false, notes: '' }],
+      installed: this.installedModels,
+      catalog: this.catalog.map((entry) => ({ ...entry, installed: this.installedModels.some((m) => m.id === entry.id) })),
     }),
     'model:providers': () => [
-      { name: 'cpu', available: true, reason: null },
       { name: 'cuda', available: false, reason: 'no CUDA 12 runtime found' },
+      { name: 'dml', available: false, reason: 'not Windows' },
+      { name: 'coreml', available: false, reason: 'not macOS' },
+      { name: 'cpu', available: true, reason: null },
     ],
-    'model:install': ({ catalogId }) => this.startJob('model-install', `Install ${catalogId}`, 375_000_000),
-    'model:import': ({ path }) => ({ id: 'imported', name: path, family: 'sam', isToy: false, hasPersamDecoder: false, sizeBytes: 1, licence: 'unknown' }),
-    'model:select': ({ modelId }) => ({ activeModelId: modelId, loadState: 'loading', requestedProvider: 'auto', activeProvider: null, attempts: [], error: null }),
-    'model:setProvider': ({ provider }) => ({
-      activeModelId: 'toy',
-      loadState: 'ready',
-      requestedProvider: provider,
-      activeProvider: 'cpu',
-      attempts: [{ provider, ok: false, error: `${provider} is not available here` }],
-      error: null,
-    }),
+    /** As a model manager would: the download is a job counting bytes. */
+    'model:install': ({ catalogId }) => {
+      const entry = this.catalog.find((m) => m.id === catalogId)
+      if (!entry) throw new StudioError('not-found', `no catalog model "${catalogId}"`)
+      return this.startJob('model-install', `Download ${entry.name}`, entry.downloadBytes)
+    },
+    'model:import': ({ path }) => {
+      const id = path.split('/').filter(Boolean).at(-1) ?? 'imported'
+      const model: InstalledModel = { id, name: id, family: 'sam', isToy: false, hasPersamDecoder: false, sizeBytes: 40_000_000, licence: 'unknown' }
+      this.installedModels = [...this.installedModels, model]
+      return model
+    },
+    'model:remove': ({ modelId }) => {
+      const model = this.installedModels.find((m) => m.id === modelId)
+      if (!model) throw new StudioError('not-found', `no installed model "${modelId}"`)
+      if (model.isToy) throw new StudioError('invalid-input', 'the bundled toy model cannot be removed')
+      this.installedModels = this.installedModels.filter((m) => m.id !== modelId)
+      return null
+    },
+    'model:select': ({ modelId }) => {
+      if (!this.installedModels.some((m) => m.id === modelId)) throw new StudioError('not-found', `no installed model "${modelId}"`)
+      this.modelState = { ...this.modelState, activeModelId: modelId, loadState: 'unloaded', activeProvider: null, attempts: [] }
+      return this.modelState
+    },
+    'model:setProvider': ({ provider }) => {
+      const works = provider === 'cpu' || provider === 'auto'
+      this.modelState = {
+        ...this.modelState,
+        requestedProvider: provider,
+        activeProvider: 'cpu',
+        attempts: works ? [{ provider: 'cpu', ok: true, error: null }] : [{ provider, ok: false, error: `${provider} is not available here` }, { provider: 'cpu', ok: true, error: null }],
+      }
+      return this.modelState
+    },
     'category:update': ({ categoryId, name, color }) => {
       const category = this.categories.find((c) => c.id === categoryId)
       if (!category) throw new StudioError('not-found', `category ${categoryId} does not exist`)
@@ -289,32 +334,35 @@ export class FakeStudio implements StudioApi {
         return this.addAnnotation({ imageId: preview.imageId, categoryId, ...maskFields(mask) })
       })
     },
-    'annotation:stroke': ({ annotationId, mode, points, radius }) => {
-      if (annotationId === undefined) throw new StudioError('invalid-input', 'the fake core paints existing annotations only')
+    /** As the core: a stroke on an annotation makes it 'edited'; on an image with a category, a brush stroke makes a new 'accepted' one. */
+    'annotation:stroke': ({ annotationId, imageId, categoryId, mode, points, radius }) => {
+      const label = mode === 'brush' ? 'Brush stroke' : 'Eraser stroke'
+      if (annotationId === undefined) {
+        const image = this.image(imageId!)
+        if (mode === 'eraser') throw new StudioError('invalid-input', 'the stroke would leave an empty mask; delete the annotation instead')
+        const box = strokeBox(points, radius)
+        return this.history.record(label, [image.id], () => this.addAnnotation({ imageId: image.id, categoryId: categoryId!, box }))
+      }
       const annotation = this.existing(annotationId)
-      return this.history.record(mode === 'brush' ? 'Brush stroke' : 'Eraser stroke', [annotation.imageId], () => {
-        const box = boxOfMask(annotation.mask!)
-        const grown: PixelBox =
-          mode === 'brush'
-            ? {
-                x0: Math.min(box.x0, ...points.map((p) => p.x - radius)),
-                y0: Math.min(box.y0, ...points.map((p) => p.y - radius)),
-                x1: Math.max(box.x1, ...points.map((p) => p.x + radius)),
-                y1: Math.max(box.y1, ...points.map((p) => p.y + radius)),
-              }
-            : box
-        const image = this.image(annotation.imageId)
-        const mask = boxMask(grown, image.width, image.height)
-        const area = mode === 'brush' ? boxArea(boxOfMask(mask)) : Math.max(0, annotation.area - points.length * radius)
-        const status = annotation.status === 'proposed' ? 'edited' : annotation.status
-        const updated: AnnotationInfo = { ...annotation, mask, area, status, bbox: [grown.x0, grown.y0, grown.x1 - grown.x0, grown.y1 - grown.y0] }
+      const box = boxOfMask(annotation.mask!)
+      const stroke = strokeBox(points, radius)
+      const grown: PixelBox =
+        mode === 'brush'
+          ? { x0: Math.min(box.x0, stroke.x0), y0: Math.min(box.y0, stroke.y0), x1: Math.max(box.x1, stroke.x1), y1: Math.max(box.y1, stroke.y1) }
+          : box
+      const image = this.image(annotation.imageId)
+      const mask = boxMask(grown, image.width, image.height)
+      const area = mode === 'brush' ? boxArea(boxOfMask(mask)) : annotation.area - points.length * radius
+      if (area <= 0) throw new StudioError('invalid-input', 'the stroke would leave an empty mask; delete the annotation instead')
+      return this.history.record(label, [annotation.imageId], () => {
+        const updated: AnnotationInfo = { ...annotation, mask, area, status: 'edited', bbox: [grown.x0, grown.y0, grown.x1 - grown.x0, grown.y1 - grown.y0] }
         this.annotations.set(annotationId, updated)
         return updated
       })
     },
     'annotation:review': ({ annotationId, action }) => {
       const annotation = this.existing(annotationId)
-      const label = { accept: 'Accept', reject: 'Reject', absent: 'Mark absent', delete: 'Delete' }[action]
+      const label = { accept: 'Accept', reject: 'Reject', absent: 'Absent', delete: 'Delete annotation' }[action]
       return this.history.record(label, [annotation.imageId], () => {
         if (action === 'delete') {
           this.annotations.delete(annotationId)
@@ -328,7 +376,8 @@ export class FakeStudio implements StudioApi {
     },
     'annotation:setReference': ({ annotationId, isReference }) => {
       const annotation = this.existing(annotationId)
-      return this.history.record('Reference', [annotation.imageId], () => {
+      if (isReference && !annotation.mask) throw new StudioError('invalid-input', 'an "absent" marker has no mask to use as reference')
+      return this.history.record(isReference ? 'Set as reference' : 'Unset reference', [annotation.imageId], () => {
         const updated = { ...annotation, isReference }
         this.annotations.set(annotationId, updated)
         return updated
@@ -338,20 +387,30 @@ export class FakeStudio implements StudioApi {
       this.history.record('Mark absent', [imageId], () => this.addAnnotation({ imageId, categoryId, status: 'absent', mask: null, bbox: null, area: 0 })),
     'propagation:start': ({ categoryId, method }) => {
       if (!this.categoryList().some((c) => c.id === categoryId && c.referenceCount > 0)) {
-        throw new StudioError('invalid-input', 'the category has no reference annotation')
+        throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
       }
-      return this.startJob('propagation', `Propagate (${method})`, this.images.length)
+      if ([...this.jobs.values()].some((j) => j.kind === 'propagation' && (j.state === 'running' || j.state === 'queued'))) {
+        throw new StudioError('conflict', 'a propagation is still running; cancel it or wait for it to finish')
+      }
+      return this.startJob('propagation', `Propagate (${method === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${this.images.length} images`, this.images.length)
     },
-    'job:cancel': ({ jobId }) => this.finishJob(jobId, {}, 'cancelled'),
+    /** As the core: the answer is the job as it is (still running); its end comes as a job:progress event. */
+    'job:cancel': ({ jobId }) => {
+      const job = this.jobs.get(jobId)
+      if (!job) throw new StudioError('not-found', `no job ${jobId}`)
+      if (job.state === 'running' || job.state === 'queued') queueMicrotask(() => this.finishJob(jobId, null, 'cancelled'))
+      return job
+    },
     'exchange:export': ({ format, path }) => this.startJob('export', `Export ${format} to ${path}`, 1),
   }
 
+  /** As the core's job manager: the first report (revision 1) is pushed as an event before the start request answers. */
   private startJob(kind: JobInfo['kind'], label: string, total: number): JobInfo {
     const job: JobInfo = {
       id: `job-${this.nextJob++}`,
       kind,
       state: 'running',
-      revision: 0,
+      revision: 1,
       label,
       done: 0,
       total,
@@ -363,6 +422,7 @@ export class FakeStudio implements StudioApi {
       report: null,
     }
     this.jobs.set(job.id, job)
+    this.emit('job:progress', job)
     return job
   }
 
@@ -442,6 +502,16 @@ export class FakeStudio implements StudioApi {
   }
 }
 
+
+/** The box a stroke of this radius covers (exclusive ends). */
+function strokeBox(points: readonly { x: number; y: number }[], radius: number): PixelBox {
+  return {
+    x0: Math.min(...points.map((p) => p.x - radius)),
+    y0: Math.min(...points.map((p) => p.y - radius)),
+    x1: Math.max(...points.map((p) => p.x + radius)),
+    y1: Math.max(...points.map((p) => p.y + radius)),
+  }
+}
 
 /** What an annotation stores about a mask: the mask, its box and area (as the core computes them). */
 export function maskFields(mask: RleMask): { mask: RleMask; bbox: readonly [number, number, number, number]; area: number } {

@@ -1,6 +1,7 @@
 /**
- * Where the studio keeps per-machine data outside Electron (CLI, browser mode): $STUDIO_DATA_DIR,
- * else the platform's user data folder. The desktop app passes Electron's userData instead.
+ * Where the studio keeps per-machine data (models, settings, recent projects, the demo project):
+ * $STUDIO_DATA_DIR, else the platform's user data folder. The app, the CLI and the browser-mode
+ * server share it, so a model installed from one is there in the others.
  */
 import os from 'node:os'
 import path from 'node:path'

@@ -108,6 +108,7 @@ export class CanvasView {
     this.imageNode.image(undefined)
     this.backdrop.visible(detail !== null)
     this.container.dataset.imageState = detail ? 'loading' : 'none'
+    this.container.dataset.imageId = detail ? String(detail.image.id) : ''
     if (!detail) {
       this.imageLayer.batchDraw()
       return

@@ -1,6 +1,7 @@
 /**
  * The interaction layer's shapes: SAM prompt points and box, the box being dragged, the stroke
- * being painted and the brush cursor. Sizes that must read the same at any zoom are given in
+ * being painted, the brush cursor, and in review a frame around the proposal under review (a
+ * small proposal is otherwise easy to miss on a busy photo). Sizes that must read the same at any zoom are given in
  * screen pixels and divided by the zoom (the stage is scaled to image pixels).
  */
 import Konva from 'konva'
@@ -9,17 +10,22 @@ import type { EditorState } from '../editor/state'
 const POSITIVE = '#3ddc84'
 const NEGATIVE = '#f26d6d'
 const ACCENT = '#4f9cf9'
+const REVIEW = '#f5c86a'
+/** Screen pixels between a reviewed mask's box and its frame. */
+const REVIEW_FRAME_GAP = 8
 
 export class InteractionOverlay {
   private readonly points = new Konva.Group()
   private readonly promptBox = new Konva.Rect({ stroke: ACCENT, visible: false })
   private readonly draftBox = new Konva.Rect({ stroke: '#ffffff', visible: false })
+  private readonly reviewFrameOuter = new Konva.Rect({ stroke: '#000000', opacity: 0.6, visible: false })
+  private readonly reviewFrame = new Konva.Rect({ stroke: REVIEW, visible: false })
   private readonly strokeLine: Konva.Line = new Konva.Line({ points: [], lineCap: 'round', lineJoin: 'round', opacity: 0.45, visible: false })
   private readonly cursorOuter = new Konva.Circle({ stroke: '#000000', visible: false })
   private readonly cursorInner = new Konva.Circle({ stroke: '#ffffff', visible: false })
 
   constructor(private readonly layer: Konva.Layer) {
-    layer.add(this.promptBox, this.draftBox, this.strokeLine, this.points, this.cursorOuter, this.cursorInner)
+    layer.add(this.reviewFrameOuter, this.reviewFrame, this.promptBox, this.draftBox, this.strokeLine, this.points, this.cursorOuter, this.cursorInner)
   }
 
   update(state: EditorState, strokeColor: string): void {
@@ -36,6 +42,13 @@ export class InteractionOverlay {
     }
     setRect(this.promptBox, prompts?.box ?? null, { strokeWidth: px(2) })
     setRect(this.draftBox, session.draftBox, { strokeWidth: px(1.5), dash: [px(6), px(4)] })
+
+    const reviewedId = session.review ? (session.review.proposals[session.review.proposalIndex] ?? null) : null
+    const reviewed = reviewedId !== null ? state.doc.image?.annotations.find((a) => a.id === reviewedId) : undefined
+    const gap = px(REVIEW_FRAME_GAP)
+    const frame = reviewed?.bbox && !session.review?.finished ? { x0: reviewed.bbox[0] - gap, y0: reviewed.bbox[1] - gap, x1: reviewed.bbox[0] + reviewed.bbox[2] + gap, y1: reviewed.bbox[1] + reviewed.bbox[3] + gap } : null
+    setRect(this.reviewFrameOuter, frame, { strokeWidth: px(3.5) })
+    setRect(this.reviewFrame, frame, { strokeWidth: px(1.5), dash: [px(8), px(5)] })
 
     const stroke = session.stroke
     this.strokeLine.visible(stroke !== null)

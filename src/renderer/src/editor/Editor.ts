@@ -67,7 +67,7 @@ export class Editor {
   /** Connects to the core's events and reads what it already knows (an open project survives a page reload). */
   async start(): Promise<void> {
     this.unsubscribe ??= subscribeToCore(this)
-    await Promise.all([this.documents.loadCoreInfo(), this.history.load(), this.jobs.load()])
+    await Promise.all([this.documents.loadCoreInfo(), this.jobs.load()])
     await this.documents.loadCurrentProject()
   }
 
@@ -115,9 +115,15 @@ export class Editor {
     return ++this.requestCounter
   }
 
-  notify(level: 'error' | 'info', message: string): void {
-    const notice = { id: ++this.noticeCounter, level, message }
-    this.updateSession((session) => ({ notices: [...session.notices, notice].slice(-MAX_NOTICES) }))
+  /**
+   * Shows a message. A notice with a `key` replaces the previous one with that key, so repeated
+   * reports of one thing (undo after undo) do not pile up.
+   */
+  notify(level: 'error' | 'info', message: string, key?: string): void {
+    const notice = { id: ++this.noticeCounter, level, message, ...(key ? { key } : {}) }
+    this.updateSession((session) => ({
+      notices: [...session.notices.filter((n) => key === undefined || n.key !== key), notice].slice(-MAX_NOTICES),
+    }))
   }
 
   dismissNotice(id: number): void {
@@ -136,7 +142,7 @@ export class Editor {
     const fresh = initialState()
     this.store.batch(() => {
       this.tools.cancelActive()
-      this.updateDoc((doc) => ({ ...fresh.doc, core: doc.core, history: doc.history, project }))
+      this.updateDoc((doc) => ({ ...fresh.doc, core: doc.core, project }))
       this.updateSession((session) => ({
         ...fresh.session,
         viewport: session.viewport,
@@ -145,6 +151,9 @@ export class Editor {
         jobs: session.jobs,
         notices: session.notices,
         masksVisible: session.masksVisible,
+        dialog: session.dialog === 'models' || session.dialog === 'help' ? session.dialog : null,
+        modelActions: session.modelActions,
+        modelDownloads: session.modelDownloads,
       }))
     })
   }

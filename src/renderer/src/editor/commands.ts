@@ -75,4 +75,5 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'view.zoomOut': (editor) => editor.camera.step(-1),
   'view.toggleMasks': (editor) => editor.updateSession({ masksVisible: !editor.session.masksVisible }),
   'help.toggle': (editor) => editor.openDialog(editor.session.dialog === 'help' ? null : 'help'),
+  'models.open': (editor) => editor.openDialog('models'),
 }

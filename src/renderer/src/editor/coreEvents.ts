@@ -21,7 +21,8 @@ export function subscribeToCore(editor: Editor): () => void {
     api.on('model:state', (model) => editor.updateDoc((doc) => ({ core: { ...doc.core, model } }))),
     api.on('project:changed', (project) => {
       const current = editor.doc.project
-      if (project && current && project.projectDir === current.projectDir) editor.updateDoc({ project })
+      // The same project with the same images: only its counts changed.
+      if (project && current && project.projectDir === current.projectDir && project.imageCount === current.imageCount) editor.updateDoc({ project })
       else editor.track(editor.documents.adoptProject(project))
     }),
     api.on('app:error', ({ message }) => editor.notify('error', message)),

@@ -35,6 +35,7 @@ export type CommandId =
   | 'view.zoomOut'
   | 'view.toggleMasks'
   | 'help.toggle'
+  | 'models.open'
 
 export type ShortcutGroup = 'Tools' | 'Segment' | 'Edit' | 'Propagate and review' | 'Navigate' | 'View'
 
@@ -94,6 +95,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'view.zoomOut', keys: ['-'], label: 'Zoom out', group: 'View', when: 'any', repeat: true },
   { command: 'view.toggleMasks', keys: ['H'], label: 'Hide or show masks', group: 'View', when: 'any' },
   { command: 'help.toggle', keys: ['?', 'F1'], label: 'This help', group: 'View', when: 'any' },
+  { command: 'models.open', keys: ['M'], label: 'Models and execution providers', group: 'View', when: 'any' },
 ]
 
 /** Pointer gestures, listed in the help overlay beside the keys. */

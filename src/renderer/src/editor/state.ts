@@ -27,7 +27,7 @@ import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
 
 export type ToolId = 'select' | 'samPoints' | 'samBox' | 'brush' | 'eraser'
-export type DialogId = 'propagate' | 'export' | 'help'
+export type DialogId = 'propagate' | 'export' | 'help' | 'models'
 
 export const IMAGE_PAGE_SIZE = 100
 
@@ -117,6 +117,17 @@ export interface Notice {
   readonly id: number
   readonly level: 'error' | 'info'
   readonly message: string
+  /** Notices with the same key replace each other (see Editor.notify). */
+  readonly key?: string
+}
+
+/** The outcome of a models-panel action, shown next to its button. */
+export interface ModelAction {
+  readonly pending: boolean
+  /** "What failed: why", in words. */
+  readonly error: string | null
+  /** A success worth saying ("Imported SAM ViT-B."). */
+  readonly message: string | null
 }
 
 export interface SessionState {
@@ -149,6 +160,10 @@ export interface SessionState {
   readonly exportJobId: string | null
   /** Image loading in flight (the canvas keeps drawing the previous one meanwhile). */
   readonly loadingImageId: number | null
+  /** Models panel actions by key ('install:<catalogId>', 'import', 'remove:<id>', 'select:<id>', 'provider'). */
+  readonly modelActions: Readonly<Record<string, ModelAction>>
+  /** Download job ids by catalog id. */
+  readonly modelDownloads: Readonly<Record<string, string>>
 }
 
 export interface EditorState {
@@ -199,6 +214,8 @@ export function initialState(): EditorState {
       lastPropagation: null,
       exportJobId: null,
       loadingImageId: null,
+      modelActions: {},
+      modelDownloads: {},
     },
   }
 }

@@ -7,6 +7,7 @@ import { PropagateDialog } from './dialogs/PropagateDialog'
 import { EditorContext, useEditor, useEditorState } from './editorContext'
 import { ErrorBoundary } from './ErrorBoundary'
 import { HelpOverlay } from './HelpOverlay'
+import { ModelsPanel } from './models/ModelsPanel'
 import { Notices } from './Notices'
 import { StatusBar } from './StatusBar'
 import { useKeyboard } from './useKeyboard'
@@ -57,11 +58,18 @@ function Header() {
             {project.isDemo ? <span className="badge">demo</span> : null}
           </span>
           <span className="muted small">{project.imageCount} images</span>
-          <button type="button" className="small shell__close" onClick={() => void editor.documents.closeProject()} data-testid="close-project">
-            Close project
-          </button>
         </>
       ) : null}
+      <span className="shell__actions">
+        <button type="button" className="small" onClick={() => editor.openDialog('models')} title="Models and execution providers (M)" data-testid="open-models">
+          Models
+        </button>
+        {project ? (
+          <button type="button" className="small" onClick={() => void editor.documents.closeProject()} data-testid="close-project">
+            Close project
+          </button>
+        ) : null}
+      </span>
     </header>
   )
 }
@@ -75,6 +83,7 @@ function Screen({ bitmaps }: { bitmaps: MaskBitmaps }) {
     <>
       {project ? <Workspace bitmaps={bitmaps} /> : <WelcomeScreen />}
       {dialog === 'help' ? <HelpOverlay onClose={close} /> : null}
+      {dialog === 'models' ? <ModelsPanel onClose={close} /> : null}
       {dialog === 'propagate' && project ? <PropagateDialog onClose={close} /> : null}
       {dialog === 'export' && project ? <ExportDialog onClose={close} /> : null}
     </>

@@ -1,7 +1,9 @@
 /** The bottom bar: the studio version and runtime, the model and provider in use, job progress. */
-import { useEditorState } from './editorContext'
+import { useEditor, useEditorState } from './editorContext'
+import { formatJobCount } from './workspace/labels'
 
 export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
+  const editor = useEditor()
   const info = useEditorState((s) => s.doc.core.app)
   const error = useEditorState((s) => s.doc.core.appError)
   const model = useEditorState((s) => s.doc.core.model)
@@ -30,14 +32,16 @@ export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
   return (
     <footer className="status-bar" data-testid="status-bar" data-ready="true" role="status">
       <span data-testid="status-version">PerSAM Studio {info.version}</span>
-      <span data-testid="status-model" title={model?.error ?? undefined}>
-        model: {activeModel ? `${activeModel.name}${activeModel.isToy ? ' (toy)' : ''}` : (model?.activeModelId ?? 'none')}
-        {model && model.loadState !== 'ready' ? ` · ${model.loadState}` : ''}
-      </span>
-      <span data-testid="status-provider">provider: {model?.activeProvider ?? model?.requestedProvider ?? '—'}</span>
+      <button type="button" className="status-bar__button" onClick={() => editor.openDialog('models')} title={model?.error ?? 'Models and execution providers (M)'}>
+        <span data-testid="status-model">
+          model: {activeModel ? `${activeModel.name}${activeModel.isToy ? ' (toy)' : ''}` : (model?.activeModelId ?? 'none')}
+          {model && model.loadState !== 'ready' ? ` · ${model.loadState}` : ''}
+        </span>
+        <span data-testid="status-provider">provider: {model?.activeProvider ?? model?.requestedProvider ?? '—'}</span>
+      </button>
       {running.map((job) => (
         <span key={job.id} data-testid="status-job">
-          {job.label}: {job.done}/{job.total}
+          {job.label}: {formatJobCount(job)}
         </span>
       ))}
       <span data-testid="status-platform">

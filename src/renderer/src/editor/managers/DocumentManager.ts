@@ -6,18 +6,17 @@
 import type { ImageListItem, ProjectSummary } from '../../../../common/ipc/types'
 import { describeError } from '../api'
 import type { Editor } from '../Editor'
+import { coalesced } from '../coalesce'
 import { IMAGE_PAGE_SIZE, type ImageFilter, type ImagesState } from '../state'
 
 /** How many images after the open one get their embeddings computed ahead of time. */
 const PREFETCH_AHEAD = 2
 
 export class DocumentManager {
-  private imageRequest = 0
+  private openRequest = 0
   private listGeneration = 0
   private readonly loadingPages = new Set<string>()
   private visibleRange: { start: number; end: number } = { start: 0, end: IMAGE_PAGE_SIZE }
-  private refreshRunning = false
-  private refreshAgain = false
 
   constructor(private readonly editor: Editor) {}
 
@@ -72,15 +71,23 @@ export class DocumentManager {
     if (project) await this.adoptProject(project)
   }
 
+  /**
+   * Shows `project`. The core announces an opened project (project:changed) and answers the
+   * request that opened it, in either order, and announces it again when its import fills it:
+   * the same project is then re-read, not reset, so the view never flickers back to empty.
+   */
   async adoptProject(project: ProjectSummary | null): Promise<void> {
-    this.editor.resetForProject(project)
+    const current = this.editor.doc.project
+    if (project && current && project.projectDir === current.projectDir) this.editor.updateDoc({ project })
+    else this.editor.resetForProject(project)
     if (!project) return
-    await Promise.all([this.loadCategories(), this.reloadImagePages()])
+    await Promise.all([this.loadCategories(), this.reloadImagePages(), this.editor.history.load()])
     const first = this.itemAt(0)
-    if (first) await this.openImage(first.id)
+    if (first && !this.editor.doc.image && this.editor.session.loadingImageId === null) await this.openImage(first.id)
   }
 
-  async loadCategories(): Promise<void> {
+  /** Reads the categories and their counts; calls during a read collapse into one more read. */
+  readonly loadCategories = coalesced(async () => {
     const categories = await this.editor.attempt('Reading categories', () => this.editor.api.call('category:list', {}))
     if (!categories) return
     this.editor.store.batch(() => {
@@ -90,7 +97,7 @@ export class DocumentManager {
         this.editor.updateSession({ activeCategoryId: categories[0]?.id ?? null })
       }
     })
-  }
+  })
 
   async refreshProject(): Promise<void> {
     const project = await this.editor.attempt('Reading the open project', () => this.editor.api.call('project:current', {}))
@@ -115,6 +122,8 @@ export class DocumentManager {
   async setFilter(filter: Partial<ImageFilter>): Promise<void> {
     this.editor.updateDoc((doc) => ({ images: { ...doc.images, filter: { ...doc.images.filter, ...filter }, pages: new Map(), total: 0 } }))
     this.visibleRange = { start: 0, end: IMAGE_PAGE_SIZE }
+    // Pages of the previous filter still in flight are dropped.
+    this.listGeneration++
     await this.reloadImagePages()
   }
 
@@ -128,28 +137,15 @@ export class DocumentManager {
 
   /**
    * The list changed in the core (review, propagation, undo): reload the visible pages and the
-   * counts. Calls that arrive while one runs collapse into one more run, so a burst of proposals
-   * costs two reloads, not hundreds.
+   * counts, as one coalesced refresh.
    */
-  async reloadImagePages(): Promise<void> {
-    if (this.refreshRunning) {
-      this.refreshAgain = true
-      return
-    }
-    this.refreshRunning = true
-    try {
-      do {
-        this.refreshAgain = false
-        const generation = ++this.listGeneration
-        this.loadingPages.clear()
-        const fresh = new Map<number, readonly ImageListItem[]>()
-        await Promise.all(pageIndicesFor(this.visibleRange.start, this.visibleRange.end).map((page) => this.loadPage(page, generation, fresh)))
-        if (generation === this.listGeneration) this.editor.updateDoc((doc) => ({ images: { ...doc.images, pages: fresh } }))
-      } while (this.refreshAgain)
-    } finally {
-      this.refreshRunning = false
-    }
-  }
+  readonly reloadImagePages = coalesced(async () => {
+    const generation = ++this.listGeneration
+    this.loadingPages.clear()
+    const fresh = new Map<number, readonly ImageListItem[]>()
+    await Promise.all(pageIndicesFor(this.visibleRange.start, this.visibleRange.end).map((page) => this.loadPage(page, generation, fresh)))
+    if (generation === this.listGeneration) this.editor.updateDoc((doc) => ({ images: { ...doc.images, pages: fresh } }))
+  })
 
   private async loadPage(page: number, generation: number, into?: Map<number, readonly ImageListItem[]>): Promise<void> {
     const key = `${generation}:${page}`
@@ -183,10 +179,10 @@ export class DocumentManager {
   // The open image ---------------------------------------------------------------------------
 
   async openImage(imageId: number): Promise<boolean> {
-    const request = ++this.imageRequest
+    const request = ++this.openRequest
     this.editor.updateSession({ loadingImageId: imageId })
     const detail = await this.editor.attempt('Opening the image', () => this.editor.api.call('image:get', { imageId }))
-    if (request !== this.imageRequest) return false
+    if (request !== this.openRequest) return false
     this.editor.updateSession({ loadingImageId: null })
     if (!detail) return false
     this.editor.store.batch(() => {
@@ -199,20 +195,23 @@ export class DocumentManager {
     return true
   }
 
-  /** Reads the open image again (after undo, propagation, or a change made elsewhere). */
-  async reloadImage(): Promise<void> {
+  /**
+   * Reads the open image again (after undo, propagation, or a change made elsewhere). It never
+   * overrides an image being opened, and calls during a read collapse into one more read.
+   */
+  readonly reloadImage = coalesced(async () => {
     const current = this.editor.doc.image
-    if (!current) return
-    const request = ++this.imageRequest
+    if (!current || this.editor.session.loadingImageId !== null) return
+    const opened = this.openRequest
     const detail = await this.editor.attempt('Reading the image', () => this.editor.api.call('image:get', { imageId: current.image.id }))
-    if (!detail || request !== this.imageRequest) return
+    if (!detail || opened !== this.openRequest || this.editor.doc.image?.image.id !== detail.image.id) return
     this.editor.store.batch(() => {
       this.editor.updateDoc({ image: detail })
       const selected = this.editor.session.selectedAnnotationId
       if (selected !== null && !detail.annotations.some((a) => a.id === selected)) this.editor.updateSession({ selectedAnnotationId: null })
     })
     this.editor.review.onImageReloaded(detail)
-  }
+  })
 
   /** Opens the image `step` places away in the list (D / A, arrows). */
   async stepImage(step: 1 | -1): Promise<void> {

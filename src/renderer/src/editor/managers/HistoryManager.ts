@@ -6,6 +6,9 @@
 import type { HistoryStep } from '../../../../common/ipc/types'
 import type { Editor } from '../Editor'
 
+/** Undo and redo reports replace each other instead of piling up. */
+const HISTORY_NOTICE = 'history'
+
 export class HistoryManager {
   constructor(private readonly editor: Editor) {}
 
@@ -17,19 +20,20 @@ export class HistoryManager {
   async undo(): Promise<void> {
     if (this.editor.prompts.removeLast()) return
     const step = await this.editor.attempt('Undoing', () => this.editor.api.call('history:undo', {}))
-    if (step === null) this.editor.notify('info', 'Nothing to undo.')
-    if (step) await this.applyStep(step)
+    if (step === null) this.editor.notify('info', 'Nothing to undo.', HISTORY_NOTICE)
+    if (step) await this.applyStep(step, 'Undone')
   }
 
   async redo(): Promise<void> {
     const step = await this.editor.attempt('Redoing', () => this.editor.api.call('history:redo', {}))
-    if (step === null) this.editor.notify('info', 'Nothing to redo.')
-    if (step) await this.applyStep(step)
+    if (step === null) this.editor.notify('info', 'Nothing to redo.', HISTORY_NOTICE)
+    if (step) await this.applyStep(step, 'Redone')
   }
 
-  private async applyStep(step: HistoryStep): Promise<void> {
+  /** The core labels a step by what it did ("Accept", "Brush stroke"); the notice says it was undone or redone. */
+  private async applyStep(step: HistoryStep, verb: 'Undone' | 'Redone'): Promise<void> {
     this.editor.updateDoc({ history: step.history })
-    this.editor.notify('info', step.label)
+    this.editor.notify('info', `${verb}: ${step.label}`, HISTORY_NOTICE)
     const open = this.editor.doc.image?.image.id
     this.editor.afterAnnotationsChanged()
     if (open !== undefined && step.imageIds.includes(open)) {

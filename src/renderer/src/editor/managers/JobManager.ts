@@ -115,7 +115,7 @@ export class JobManager {
       this.editor.track(this.editor.documents.reloadImage())
       this.editor.track(this.editor.documents.refreshProject())
     }
-    if (job.kind === 'model-install') this.editor.track(this.editor.documents.loadCoreInfo())
+    if (job.kind === 'model-install') this.editor.models.onDownloadEnded(job)
     if (job.kind === 'propagation' && this.repropagateCategory !== null) {
       const categoryId = this.repropagateCategory
       this.repropagateCategory = null
@@ -124,10 +124,7 @@ export class JobManager {
   }
 }
 
-const TERMINAL: ReadonlySet<JobInfo['state']> = new Set(['done', 'failed', 'cancelled'])
-
-/** JobInfo has no revision number: a report is older if it is not finished while the known one is, or counts less. */
+/** Reports of one job carry increasing revisions; the start response can arrive after the first progress event. */
 function isOlderReport(report: JobInfo, known: JobInfo): boolean {
-  if (TERMINAL.has(known.state)) return !TERMINAL.has(report.state) || report.done < known.done
-  return !TERMINAL.has(report.state) && report.done < known.done
+  return report.revision <= known.revision
 }

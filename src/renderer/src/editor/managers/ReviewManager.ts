@@ -114,7 +114,8 @@ export class ReviewManager {
   /** Propagation stored a proposal: its image joins the walk (at the end) if it is not in it yet. */
   onProposalAdded(annotation: AnnotationInfo): void {
     const review = this.state
-    if (!review || review.queue.includes(annotation.imageId)) return
+    // Absent markers (no object found) are not proposals: nothing to review there.
+    if (!review || annotation.status !== 'proposed' || review.queue.includes(annotation.imageId)) return
     this.editor.updateSession({ review: { ...review, queue: [...review.queue, annotation.imageId], finished: false } })
   }
 

@@ -33,7 +33,7 @@ export function ImageFilters() {
       <div className="row">
         <select value={filter.order} onChange={(event) => void editor.documents.setFilter({ order: event.target.value as 'name' | 'review' })} aria-label="Order" data-testid="filter-order">
           <option value="name">By name</option>
-          <option value="review">Least confident first</option>
+          <option value="review">Least confident</option>
         </select>
         <select
           value={filter.categoryId ?? ''}

@@ -9,6 +9,7 @@ export function PromptHint() {
   const categories = useEditorState((s) => s.doc.categories)
   const activeId = useEditorState((s) => s.session.activeCategoryId)
   const reviewing = useEditorState((s) => s.session.review !== null)
+  const radius = useEditorState((s) => s.session.brushRadius)
   const active = categories.find((c) => c.id === activeId)
 
   let text: string
@@ -19,7 +20,7 @@ export function PromptHint() {
     const target = prompts.correcting !== null ? 'replace the proposal (it becomes edited)' : `commit to “${active?.name ?? 'no category'}”`
     text = `${prompts.points.length} point${prompts.points.length === 1 ? '' : 's'}${prompts.box ? ' + box' : ''} · ${state} · Enter: ${target} · Esc: clear`
   } else if (tool === 'brush' || tool === 'eraser') {
-    text = `${tool === 'brush' ? 'Paint onto' : 'Erase from'} the selected mask · [ ] size`
+    text = `${tool === 'brush' ? 'Brush: paint onto' : 'Eraser: erase from'} the selected mask · radius ${radius} px ([ and ] change it)`
   } else if (tool === 'select') {
     text = 'Click a mask to select it · drag to pan'
   } else if (reviewing) {
@@ -29,7 +30,9 @@ export function PromptHint() {
   }
   return (
     <div className="prompt-hint" data-testid="prompt-hint" data-pending={prompts?.pending ?? false} data-preview-request={prompts?.preview?.requestId ?? ''}>
-      <span className="prompt-hint__text muted small">{text}</span>
+      <span className="prompt-hint__text muted small" data-testid="hint-text">
+        {text}
+      </span>
       <span className="muted small" data-testid="zoom">
         {Math.round(zoom * 100)}%
       </span>

@@ -1,6 +1,6 @@
 /** Review mode's bar: where the walk is, the proposal's score, the decisions with their keys. */
 import { useEditor, useEditorState } from '../editorContext'
-import { formatScore } from './labels'
+import { STATUS_LABELS, formatScore } from './labels'
 
 export function ReviewBar() {
   const editor = useEditor()
@@ -11,15 +11,22 @@ export function ReviewBar() {
   return (
     <div className="review-bar" data-testid="review-bar" data-finished={review.finished} data-annotation-id={current?.id ?? ''}>
       <strong>Review</strong>
-      <span data-testid="review-position">
-        {Math.max(0, review.imageIndex) + 1} / {review.queue.length}
-        {review.proposals.length > 1 ? ` · proposal ${review.proposalIndex + 1} of ${review.proposals.length}` : ''}
-      </span>
-      <span>
-        score <strong data-testid="review-score">{formatScore(current?.score ?? null)}</strong>
-      </span>
-      {current ? <span className={`badge badge--${current.status}`}>{current.status}</span> : null}
-      {review.finished ? <span className="done-text">All proposals reviewed.</span> : null}
+      {review.finished ? (
+        <span className="done-text" data-testid="review-done">
+          All proposals reviewed.
+        </span>
+      ) : (
+        <>
+          <span data-testid="review-position" title="image in the review queue">
+            {Math.max(0, review.imageIndex) + 1} / {review.queue.length}
+            {review.proposals.length > 1 ? ` · proposal ${review.proposalIndex + 1} of ${review.proposals.length}` : ''}
+          </span>
+          <span>
+            score <strong data-testid="review-score">{formatScore(current?.score ?? null)}</strong>
+          </span>
+          {current ? <span className={`badge badge--${current.status}`}>{STATUS_LABELS[current.status]}</span> : null}
+        </>
+      )}
       <span className="review-bar__actions">
         <button type="button" onClick={() => void editor.review.previous()} title="Previous (←)">
           ←
@@ -37,7 +44,7 @@ export function ReviewBar() {
           →
         </button>
       </span>
-      <label className="small" title="Accepted corrections become references, and the images not reviewed yet are propagated again">
+      <label className="small review-bar__learn" title="Accepted corrections become references, and the images not reviewed yet are propagated again">
         <input type="checkbox" checked={review.learnFromCorrections} onChange={(event) => editor.review.setLearnFromCorrections(event.target.checked)} data-testid="review-learn" />
         learn from corrections
       </label>

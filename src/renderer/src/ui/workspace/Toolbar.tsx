@@ -13,7 +13,6 @@ const TOOLS: readonly { id: ToolId; label: string; key: string }[] = [
 export function Toolbar() {
   const editor = useEditor()
   const tool = useEditorState((s) => s.session.tool)
-  const radius = useEditorState((s) => s.session.brushRadius)
   const history = useEditorState((s) => s.doc.history)
   const reviewing = useEditorState((s) => s.session.review !== null)
 
@@ -33,11 +32,6 @@ export function Toolbar() {
             {t.label} <kbd>{t.key}</kbd>
           </button>
         ))}
-        {tool === 'brush' || tool === 'eraser' ? (
-          <span className="muted small" data-testid="brush-size" title="[ and ] change the size">
-            radius {radius}px
-          </span>
-        ) : null}
       </div>
       <div className="toolbar__group">
         <button type="button" disabled={!history.canUndo} onClick={() => void editor.history.undo()} title={history.undoLabel ? `Undo ${history.undoLabel} (Ctrl+Z)` : 'Undo (Ctrl+Z)'} data-testid="undo">

@@ -1,5 +1,5 @@
 /** Words and formats shown for states, statuses, methods and numbers. */
-import type { AnnotationSource, AnnotationStatus, ImageState } from '../../../../common/ipc/types'
+import type { AnnotationSource, AnnotationStatus, ImageState, ModelLoadState } from '../../../../common/ipc/types'
 
 export const IMAGE_STATE_LABELS: Record<ImageState, string> = {
   unlabeled: 'Unlabeled',
@@ -14,6 +14,13 @@ export const STATUS_LABELS: Record<AnnotationStatus, string> = {
   rejected: 'Rejected',
   edited: 'Edited',
   absent: 'Absent',
+}
+
+export const MODEL_LOAD_LABELS: Record<ModelLoadState, string> = {
+  unloaded: 'loads on first use',
+  loading: 'loading…',
+  ready: 'loaded',
+  failed: 'failed to load',
 }
 
 export const SOURCE_LABELS: Record<AnnotationSource, string> = {
@@ -33,4 +40,23 @@ export function formatDuration(seconds: number | null): string {
   const m = Math.floor(s / 60)
   if (m < 60) return `${m} min ${s % 60} s`
   return `${Math.floor(m / 60)} h ${m % 60} min`
+}
+
+/** Bytes in the units a download dialog uses (decimal, as disk and network sizes are quoted). */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes) || bytes < 0) return '—'
+  if (bytes < 1_000) return `${Math.round(bytes)} B`
+  if (bytes < 1_000_000) return `${Math.round(bytes / 1_000)} KB`
+  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`
+  return `${(bytes / 1_000_000_000).toFixed(2)} GB`
+}
+
+/** A job's count and speed: bytes for downloads, items otherwise. */
+export function formatJobCount(job: { kind: string; done: number; total: number }): string {
+  return job.kind === 'model-install' ? `${formatBytes(job.done)} / ${formatBytes(job.total)}` : `${job.done} / ${job.total}`
+}
+
+export function formatJobRate(job: { kind: string; rate: number }): string {
+  if (!(job.rate > 0)) return '—'
+  return job.kind === 'model-install' ? `${formatBytes(job.rate)}/s` : `${job.rate.toFixed(job.rate < 10 ? 1 : 0)}/s`
 }

@@ -1,0 +1,136 @@
+/** Models to download (the catalog), downloads in progress or ended, and importing local model files. */
+import { useState } from 'react'
+import type { CatalogModel, JobInfo } from '../../../../common/ipc/types'
+import { useEditor, useEditorState } from '../editorContext'
+import { PathField } from '../PathField'
+import { formatBytes, formatDuration, formatJobCount, formatJobRate } from '../workspace/labels'
+import { ActionStatus } from './ActionStatus'
+
+export function ModelCatalog() {
+  const catalog = useEditorState((s) => s.doc.core.catalog)
+  return (
+    <section className="models__section" data-testid="model-catalog">
+      <h3>Download</h3>
+      {catalog === null ? <p className="muted small">The catalog could not be read.</p> : null}
+      {catalog?.length === 0 ? (
+        <p className="muted small" data-testid="catalog-empty">
+          No downloadable models are listed in this build yet. Import model files you already have, below.
+        </p>
+      ) : null}
+      <ul className="plain-list models__list">
+        {catalog?.map((entry) => (
+          <CatalogRow key={entry.id} entry={entry} />
+        ))}
+      </ul>
+      <Downloads />
+    </section>
+  )
+}
+
+function CatalogRow({ entry }: { entry: CatalogModel }) {
+  const editor = useEditor()
+  const pending = useEditorState((s) => s.session.modelActions[`install:${entry.id}`]?.pending ?? false)
+  const download = useEditorState((s) => s.session.jobs.find((j) => j.id === s.session.modelDownloads[entry.id]) ?? null)
+  const downloading = download !== null && (download.state === 'running' || download.state === 'queued')
+  return (
+    <li className="model-row" data-testid="catalog-model" data-model-id={entry.id}>
+      <div className="model-row__main">
+        <span className="model-row__name">{entry.name}</span>
+        {entry.verified ? (
+          <span className="badge badge--accepted" title="size and sha256 are checked before the model is used">
+            verified
+          </span>
+        ) : (
+          <span className="badge badge--to-review" title="no published sha256: only the size is checked">
+            unverified
+          </span>
+        )}
+        <span className="muted small">
+          {entry.family} · {formatBytes(entry.downloadBytes)} · {entry.licence}
+        </span>
+        {entry.notes ? <span className="muted small model-row__notes">{entry.notes}</span> : null}
+      </div>
+      <div className="row">
+        {entry.installed ? (
+          <span className="done-text small">installed</span>
+        ) : (
+          <button type="button" className="small" disabled={pending || downloading} onClick={() => void editor.models.install(entry.id)} data-testid="model-install">
+            {downloading ? 'Downloading…' : 'Download'}
+          </button>
+        )}
+      </div>
+      <ActionStatus actionKey={`install:${entry.id}`} />
+    </li>
+  )
+}
+
+/** Every model download the studio reports (also those started before this window opened). */
+function Downloads() {
+  const jobs = useEditorState((s) => s.session.jobs)
+  const downloads = jobs.filter((j) => j.kind === 'model-install')
+  if (downloads.length === 0) return null
+  return (
+    <ul className="plain-list models__list" data-testid="downloads">
+      {downloads.map((job) => (
+        <DownloadRow key={job.id} job={job} />
+      ))}
+    </ul>
+  )
+}
+
+function DownloadRow({ job }: { job: JobInfo }) {
+  const editor = useEditor()
+  const running = job.state === 'running' || job.state === 'queued'
+  const fraction = job.total > 0 ? Math.min(1, job.done / job.total) : 0
+  return (
+    <li className="download" data-testid="download" data-job-id={job.id} data-state={job.state}>
+      <span className="download__label">{job.label}</span>
+      {running ? (
+        <>
+          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
+            <div className="progress__bar" style={{ width: `${fraction * 100}%` }} />
+          </div>
+          <span className="small" data-testid="download-bytes">
+            {formatJobCount(job)}
+          </span>
+          <span className="muted small" data-testid="download-rate">
+            {formatJobRate(job)}
+          </span>
+          <span className="muted small">ETA {formatDuration(job.etaSeconds)}</span>
+          <button type="button" className="small" onClick={() => void editor.jobs.cancel(job.id)} data-testid="download-cancel">
+            Cancel
+          </button>
+        </>
+      ) : (
+        <span className={job.state === 'failed' ? 'error-text small' : job.state === 'done' ? 'done-text small' : 'muted small'} data-testid="download-outcome">
+          {job.state === 'done' ? 'Installed.' : job.state === 'cancelled' ? 'Cancelled; nothing was installed.' : `Failed: ${job.error?.message ?? 'no reason given'}`}
+        </span>
+      )}
+    </li>
+  )
+}
+
+export function ModelImport() {
+  const editor = useEditor()
+  const pending = useEditorState((s) => s.session.modelActions.import?.pending ?? false)
+  const [path, setPath] = useState('')
+  return (
+    <section className="models__section" data-testid="model-import">
+      <h3>Import</h3>
+      <p className="muted small">A folder with a SAM-family encoder and decoder (.onnx); the studio checks their inputs and outputs before adding it.</p>
+      <form
+        className="row"
+        onSubmit={(event) => {
+          event.preventDefault()
+          if (path.trim()) void editor.models.importModel(path.trim())
+        }}
+      >
+        <PathField kind="folder" title="Model folder to import" value={path} onChange={setPath} placeholder="/path/to/model-folder" testId="model-import-path" />
+        <button type="submit" disabled={pending || !path.trim()} data-testid="model-import-submit">
+          {pending ? 'Importing…' : 'Import'}
+        </button>
+      </form>
+      <ActionStatus actionKey="import" />
+    </section>
+  )
+}
