@@ -8,14 +8,13 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import * as ort from 'onnxruntime-node'
 import sharp from 'sharp'
 import { normalizeToCanvas } from '../src/common/sam/preprocess'
 import { loadSamInput } from '../src/main/services/images/samInput'
 import { fileSha256 } from '../src/main/services/sam/contentHash'
 import { SamRuntime } from '../src/main/services/sam/samRuntime'
-import { distribution, round, type Benchmark, type Distribution, type Row } from './lib/harness'
+import { distribution, round, type Benchmark, type Distribution, type Row, eventLoopDelayWhile } from './lib/harness'
 
 const IMAGES = 50
 const WIDTH = 4000
@@ -49,15 +48,6 @@ async function generateImages(): Promise<string[]> {
 }
 
 const ms = (d: Distribution) => ({ p50_ms: round(d.p50, 1), p95_ms: round(d.p95, 1), mean_ms: round(d.mean, 1) })
-
-/** Event-loop delay percentiles (ms) while `work` runs. */
-async function eventLoopDelay(work: () => Promise<void>): Promise<{ p50: number; p99: number; max: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 1 })
-  histogram.enable()
-  await work()
-  histogram.disable()
-  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 }
-}
 
 const benchmark: Benchmark = {
   name: 'sam-runtime',
@@ -108,16 +98,16 @@ const benchmark: Benchmark = {
         }
       }
     }
-    const busy = await eventLoopDelay(pipeline)
+    const busy = await eventLoopDelayWhile(pipeline)
     const idleMs = Math.min(5000, stages.total.reduce((a, b) => a + b, 0))
-    const idle = await eventLoopDelay(() => new Promise((resolve) => setTimeout(resolve, idleMs)))
+    const idle = await eventLoopDelayWhile(() => new Promise((resolve) => setTimeout(resolve, idleMs)))
 
     // Contrast: the same encoder run on the caller's thread, which is what the worker avoids.
     const session = await ort.InferenceSession.create('resources/models/toy-sam/encoder.onnx')
     const canvas = new Float32Array(3 * 1024 * 1024)
     const inputs = await Promise.all(files.slice(0, 10).map((file) => loadSamInput(file)))
     await session.run({ image: new ort.Tensor('float32', canvas, [1, 3, 1024, 1024]) }) // warm-up
-    const inThread = await eventLoopDelay(async () => {
+    const inThread = await eventLoopDelayWhile(async () => {
       for (const input of inputs) {
         normalizeToCanvas(input.resized.rgb, input.resized.width, input.resized.height, canvas)
         await session.run({ image: new ort.Tensor('float32', canvas, [1, 3, 1024, 1024]) })

@@ -8,7 +8,6 @@
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { monitorEventLoopDelay } from 'node:perf_hooks'
 import type { Result } from '../src/common/ipc/result'
 import { fromWireJson, toWireJson } from '../src/common/ipc/wire'
 import type { SegmentPreview } from '../src/common/ipc/types'
@@ -17,15 +16,7 @@ import { createStudioCore } from '../src/main/api/studioCore'
 import { TOKEN_HEADER } from '../src/main/server/auth'
 import { mediaRoute } from '../src/main/server/mediaRoute'
 import { startStudioServer } from '../src/main/server/server'
-import { distribution, round, type Benchmark } from './lib/harness'
-
-async function delayWhile(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
-  const histogram = monitorEventLoopDelay({ resolution: 1 })
-  histogram.enable()
-  await work()
-  histogram.disable()
-  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 }
-}
+import { distribution, round, type Benchmark, eventLoopDelayWhile } from './lib/harness'
 
 const benchmark: Benchmark = {
   name: 'studio-api',
@@ -76,8 +67,8 @@ const benchmark: Benchmark = {
       const commitPreview = await call<SegmentPreview>('segment:preview', { requestId: 99, imageId, points: [point] })
       const annotation = await call<{ id: number }>('segment:commit', { previewId: commitPreview.previewId, candidate: commitPreview.recommended, categoryId: category!.id })
       await call('annotation:setReference', { annotationId: annotation.id, isReference: true })
-      const idle = await delayWhile(() => new Promise((resolve) => setTimeout(resolve, 2000)))
-      const busy = await delayWhile(async () => {
+      const idle = await eventLoopDelayWhile(() => new Promise((resolve) => setTimeout(resolve, 2000)))
+      const busy = await eventLoopDelayWhile(async () => {
         const job = await call<{ id: string }>('propagation:start', { categoryId: category!.id, method: 'persam-f', scope: 'all' })
         for (;;) {
           const jobs = await call<{ id: string; state: string }[]>('job:list', {})

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 
 export type Row = Record<string, string | number>
 
@@ -88,3 +89,13 @@ export function formatTable(rows: readonly Row[]): string {
 }
 
 export const round = (value: number, digits = 3): number => Number(value.toFixed(digits))
+
+/** Event-loop delay percentiles (ms) of this process while `work` runs. */
+export async function eventLoopDelayWhile(work: () => Promise<unknown>): Promise<{ p50: number; p99: number; max: number }> {
+  const histogram = monitorEventLoopDelay({ resolution: 1 })
+  histogram.enable()
+  await work()
+  histogram.disable()
+  return { p50: histogram.percentile(50) / 1e6, p99: histogram.percentile(99) / 1e6, max: histogram.max / 1e6 }
+}
+

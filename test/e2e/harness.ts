@@ -9,6 +9,7 @@ import { StudioError } from '../../src/common/ipc/result'
 import { createStudioCore, type StudioCore } from '../../src/main/api/studioCore'
 import { mediaRoute } from '../../src/main/server/mediaRoute'
 import { startStudioServer, type StudioServer } from '../../src/main/server/server'
+import { PageApi } from './pageApi'
 
 export const ARTIFACTS_DIR = path.resolve('test-artifacts')
 const RENDERER_DIR = path.resolve('out/renderer')
@@ -75,4 +76,23 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS_DIR, `${name}.png`)
   await page.screenshot({ path: file })
   return file
+}
+
+export interface StudioPage {
+  readonly page: Page
+  /** Every API call the page made, with its answer. */
+  readonly api: PageApi
+  /** Console errors and uncaught exceptions of the page (a test ends expecting none). */
+  readonly consoleErrors: string[]
+}
+
+/** A desktop-sized page that records its API calls and its errors. */
+export async function openStudioPage(browser: Browser): Promise<StudioPage> {
+  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  const consoleErrors: string[] = []
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text())
+  })
+  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  return { page, api: new PageApi(page), consoleErrors }
 }

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demoObjectIn } from '../helpers/demoObjects'
 import type { ModelFileServer } from '../helpers/modelFileServer'
 import { DECODER_PATH, startServer, toyEntry } from '../main/services/models/installHarness'
-import { launchBrowser, screenshot, startStudio, type StudioUnderTest } from './harness'
-import { PageApi } from './pageApi'
+import { launchBrowser, openStudioPage, screenshot, startStudio, type StudioUnderTest } from './harness'
+import type { PageApi } from './pageApi'
 import { clickImage, imageShown, previewSettled } from './studioPage'
 
 let modelHost: ModelFileServer
@@ -21,19 +21,14 @@ let studio: StudioUnderTest
 let browser: Browser
 let page: Page
 let api: PageApi
-const consoleErrors: string[] = []
+let consoleErrors: string[]
 
 beforeAll(async () => {
   modelHost = startServer()
   await modelHost.start()
   studio = await startStudio({ modelCatalog: { schemaVersion: 1, models: [toyEntry(modelHost)] } })
   browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  api = new PageApi(page)
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  ;({ page, api, consoleErrors } = await openStudioPage(browser))
 })
 
 afterAll(async () => {
@@ -121,7 +116,7 @@ describe('the models panel in Chromium, against the real studio core', () => {
     await row.waitFor()
     const jobId = (await row.getAttribute('data-job-id'))!
     await expect.poll(async () => (await row.getByTestId('download-rate').textContent()) ?? '').toMatch(/B\/s$/)
-    await expect(row.getByTestId('download-bytes').textContent()).resolves.toMatch(/^\d+ KB \/ 78 KB$/)
+    await expect(row.getByTestId('download-count').textContent()).resolves.toMatch(/^\d+ KB \/ 78 KB$/)
     await expect(row.textContent()).resolves.toMatch(/ETA \d+ s/)
     await screenshot(page, 'models-03-downloading')
 

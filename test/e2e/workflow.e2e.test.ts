@@ -13,25 +13,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AnnotationInfo, AnnotationSummary } from '../../src/common/ipc/types'
 import { decodeRle, decompressRle, maskIou } from '../../src/common/mask'
 import { demoObjectIn } from '../helpers/demoObjects'
-import { launchBrowser, screenshot, startStudio, type StudioUnderTest } from './harness'
-import { PageApi } from './pageApi'
+import { launchBrowser, openStudioPage, screenshot, startStudio, type StudioUnderTest } from './harness'
+import type { PageApi } from './pageApi'
 import { clickImage, dragImage, imageShown, previewSettled } from './studioPage'
 
 let studio: StudioUnderTest
 let browser: Browser
 let page: Page
 let api: PageApi
-const consoleErrors: string[] = []
+let consoleErrors: string[]
 
 beforeAll(async () => {
   studio = await startStudio()
   browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  api = new PageApi(page)
-  page.on('console', (message) => {
-    if (message.type() === 'error') consoleErrors.push(message.text())
-  })
-  page.on('pageerror', (error) => consoleErrors.push(error.message))
+  ;({ page, api, consoleErrors } = await openStudioPage(browser))
 })
 
 afterAll(async () => {

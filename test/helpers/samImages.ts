@@ -3,6 +3,7 @@
  * sharp, optionally stored rotated with an EXIF orientation tag so that they display upright.
  */
 import sharp from 'sharp'
+import { Random } from '../../src/common/synthetic/random'
 
 export interface Disc {
   readonly cx: number
@@ -17,16 +18,10 @@ export interface RawRgb {
   readonly rgb: Uint8Array
 }
 
-/** Deterministic PRNG (mulberry32). */
+/** The synthetic data's seeded PRNG (mulberry32) as a function. */
 export function prng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const generator = new Random(seed)
+  return () => generator.next()
 }
 
 export function insideDisc(disc: Disc, x: number, y: number): boolean {

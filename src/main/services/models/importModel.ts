@@ -6,13 +6,14 @@
  * leaves the models folder as it was.
  */
 import { constants } from 'node:fs'
-import { copyFile, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { StudioError } from '../../../common/ipc/result'
 import { PROVENANCE_FILE } from '../../../common/models/catalog'
 import { RECORD_SCHEMA_VERSION, uniqueModelId, type Provenance, type ProvenanceFile } from '../../../common/models/records'
 import { MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, parseModelManifest, type ModelManifest } from '../../../common/sam/manifest'
 import { fileSha256 } from '../sam/contentHash'
+import { pairOnnxFilesByName } from '../sam/modelSource'
 import { writeJsonAtomic } from './atomicFile'
 import { probeDecoderMaskCount } from './decoderProbe'
 import { inspectModelPair, ModelFileError, type InspectedPair, type PairFiles } from './modelFiles'
@@ -36,15 +37,11 @@ const invalid = (message: string) => new StudioError('invalid-input', message)
 
 /** Pairs the .onnx files of a folder without a manifest by name, or says why it cannot. */
 async function pairByName(dir: string): Promise<PairFiles> {
-  const names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.onnx')).sort()
-  const matching = (test: (name: string) => boolean) => names.filter((name) => test(name.toLowerCase()))
-  const encoders = matching((name) => name.includes('encoder'))
-  const persam = matching((name) => name.includes('decoder') && name.includes('persam'))
-  const decoders = matching((name) => name.includes('decoder') && !name.includes('persam'))
-  if (encoders.length !== 1 || decoders.length !== 1 || persam.length > 1) {
-    throw invalid(`${dir}: no ${MANIFEST_FILE}, and its .onnx files (${names.join(', ') || 'none'}) are not one *encoder*.onnx and one *decoder*.onnx; import the two files explicitly`)
+  try {
+    return await pairOnnxFilesByName(dir)
+  } catch (error) {
+    throw invalid(`${(error as Error).message}; import the two files explicitly`)
   }
-  return { encoder: path.join(dir, encoders[0]!), decoder: path.join(dir, decoders[0]!), ...(persam[0] ? { persamDecoder: path.join(dir, persam[0]) } : {}) }
 }
 
 async function resolveSource(source: string | PairFiles): Promise<ResolvedSource> {

@@ -28,20 +28,27 @@ async function derivedId(name: string, files: readonly string[]): Promise<string
   return `${base}-${hash.digest('hex').slice(0, 10)}`
 }
 
-async function fromFolderWithoutManifest(dir: string): Promise<ResolvedModel> {
+/**
+ * Pairs the .onnx files of a folder without a manifest by name (one *encoder*, one *decoder*, at
+ * most one *decoder*persam*), or says why it cannot.
+ */
+export async function pairOnnxFilesByName(dir: string): Promise<{ encoder: string; decoder: string; persamDecoder?: string }> {
   const names = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.onnx')).sort()
   const matching = (test: (name: string) => boolean) => names.filter((name) => test(name.toLowerCase()))
   const encoders = matching((name) => name.includes('encoder'))
   const persam = matching((name) => name.includes('decoder') && name.includes('persam'))
   const decoders = matching((name) => name.includes('decoder') && !name.includes('persam'))
   if (encoders.length !== 1 || decoders.length !== 1 || persam.length > 1) {
-    throw new Error(
-      `${dir}: no ${MANIFEST_FILE}, and the .onnx files (${names.join(', ') || 'none'}) are not one *encoder*.onnx and one *decoder*.onnx`,
-    )
+    throw new Error(`${dir}: no ${MANIFEST_FILE}, and its .onnx files (${names.join(', ') || 'none'}) are not one *encoder*.onnx and one *decoder*.onnx`)
   }
-  const encoderFile = path.join(dir, encoders[0]!)
-  const decoderFile = path.join(dir, decoders[0]!)
-  const persamDecoderFile = persam[0] ? path.join(dir, persam[0]) : undefined
+  return { encoder: path.join(dir, encoders[0]!), decoder: path.join(dir, decoders[0]!), ...(persam[0] ? { persamDecoder: path.join(dir, persam[0]) } : {}) }
+}
+
+async function fromFolderWithoutManifest(dir: string): Promise<ResolvedModel> {
+  const paired = await pairOnnxFilesByName(dir)
+  const encoderFile = paired.encoder
+  const decoderFile = paired.decoder
+  const persamDecoderFile = paired.persamDecoder
   const id = await derivedId(path.basename(dir), [encoderFile, decoderFile, ...(persamDecoderFile ? [persamDecoderFile] : [])])
   return { spec: { id, encoderFile, decoderFile, persamDecoderFile }, manifest: null }
 }

@@ -5,8 +5,7 @@
 import type { DecoderIo, EncoderIo, PersamInputNames } from '../../../common/sam/flavour'
 import type { SamGeometry, Size } from '../../../common/sam/geometry'
 import type { EncoderInputFlavour } from '../../../common/sam/manifest'
-import type { CocoRle } from '../../../common/mask/rle'
-import type { MaskExtent, MaskOutput } from '../../../common/sam/port'
+import type { DecodeResult, MaskOutput } from '../../../common/sam/port'
 import type { PromptBox, PromptPoint } from '../../../common/sam/prompts'
 import type { ExecutionProviderName, ProviderReport } from './providers'
 
@@ -74,16 +73,8 @@ export interface DecodeJob {
   readonly maskOutput: MaskOutput
 }
 
-export interface DecodeReply {
-  readonly maskCount: number
-  readonly masks: Float32Array
-  readonly binaryMasks: Uint8Array | null
-  readonly rles: readonly CocoRle[] | null
-  readonly extents: readonly MaskExtent[]
-  readonly outputSize: Size
-  readonly iouPredictions: Float32Array
-  readonly lowResLogits: Float32Array
-  readonly fullSizeMasks: readonly { readonly index: number; readonly mask: Uint8Array }[]
+/** The decoder's result as the worker sends it back, with the time the decoder run took. */
+export interface DecodeReply extends DecodeResult {
   readonly decoderMs: number
 }
 

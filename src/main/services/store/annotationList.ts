@@ -2,6 +2,7 @@
  * The annotation list across images (the contract's annotation:list): summaries without masks,
  * least confident first or by image, paged by offset, with the total from the counters.
  */
+import type { AnnotationSummary } from '../../../common/ipc/dto/annotation'
 import { statement, type SqliteDatabase } from './connection'
 import { invalidInput } from './errors'
 import { SCORE_KEY } from './migrations/001_core'
@@ -16,15 +17,6 @@ export interface AnnotationListQuery {
   readonly limit: number
 }
 
-/** An annotation without its mask (the contract's AnnotationSummary). */
-export interface AnnotationSummary {
-  readonly id: number
-  readonly imageId: number
-  readonly categoryId: number
-  readonly status: AnnotationStatus
-  readonly score: number | null
-  readonly isReference: boolean
-}
 
 /**
  * Annotations without their masks across images (the review queue): `order` 'score' is least

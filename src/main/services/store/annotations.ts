@@ -5,7 +5,8 @@
  */
 import { ANNOTATION_COLUMNS, ANNOTATION_SELECT, plainRow, toAnnotation, type AnnotationRow, type AnnotationRowWithSize } from './annotationRows'
 import { statement, type SqliteDatabase } from './connection'
-import { listAnnotations, type AnnotationListQuery, type AnnotationSummary } from './annotationList'
+import type { AnnotationSummary } from '../../../common/ipc/dto/annotation'
+import { listAnnotations, type AnnotationListQuery } from './annotationList'
 import { AGGREGATE_COUNTERS, COUNTER_COLUMNS } from './migrations/001_core'
 import { invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'

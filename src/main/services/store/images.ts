@@ -22,7 +22,8 @@ import {
   type StatusCounts,
 } from './types'
 
-interface ImageRow {
+/** An `images` row as selected with IMAGE_COLUMNS. */
+export interface ImageRow {
   id: number
   rel_path: string
   content_hash: string
@@ -43,7 +44,7 @@ interface CounterRow {
   state: ImageState
 }
 
-const toImage = (row: ImageRow): ImageRecord => ({
+export const toImage = (row: ImageRow): ImageRecord => ({
   id: row.id,
   relPath: row.rel_path,
   contentHash: row.content_hash,
@@ -62,7 +63,7 @@ const toCounts = (row: CounterRow): StatusCounts => ({
   absent: row.n_absent,
 })
 
-const IMAGE_COLUMNS = 'i.id, i.rel_path, i.content_hash, i.byte_size, i.width, i.height, i.format, i.added_at'
+export const IMAGE_COLUMNS = 'i.id, i.rel_path, i.content_hash, i.byte_size, i.width, i.height, i.format, i.added_at'
 
 export interface ImagePageQuery {
   readonly offset: number

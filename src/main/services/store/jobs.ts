@@ -8,6 +8,7 @@ import type { AnnotationRepository } from './annotations'
 import { statement, type SqliteDatabase } from './connection'
 import { conflict, invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'
+import { IMAGE_COLUMNS, toImage, type ImageRow } from './images'
 import type { Annotation, AnnotationStatus, ImageRecord, StoredMask } from './types'
 
 export const JOB_KINDS = ['persam', 'persam-f'] as const
@@ -165,19 +166,10 @@ export class JobRepository {
   nextPending(id: number, limit: number): ImageRecord[] {
     const rows = statement(
       this.db,
-      `SELECT i.id, i.rel_path, i.content_hash, i.byte_size, i.width, i.height, i.format, i.added_at
+      `SELECT ${IMAGE_COLUMNS}
        FROM job_images j JOIN images i ON i.id = j.image_id WHERE j.job_id = ? AND j.state = 'pending' ORDER BY j.position LIMIT ?`,
-    ).all(id, limit) as { id: number; rel_path: string; content_hash: string; byte_size: number; width: number; height: number; format: string; added_at: number }[]
-    return rows.map((row) => ({
-      id: row.id,
-      relPath: row.rel_path,
-      contentHash: row.content_hash,
-      byteSize: row.byte_size,
-      width: row.width,
-      height: row.height,
-      format: row.format,
-      addedAt: row.added_at,
-    }))
+    ).all(id, limit) as ImageRow[]
+    return rows.map(toImage)
   }
 
   /**

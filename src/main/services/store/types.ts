@@ -3,19 +3,17 @@
  * plain object of these types (no database handles), so the IPC layer can send it as is.
  */
 
-export const ANNOTATION_STATUSES = ['proposed', 'accepted', 'rejected', 'edited', 'absent'] as const
-export type AnnotationStatus = (typeof ANNOTATION_STATUSES)[number]
-
-/** Imported annotations are 'manual' (made by people), with the file they came from in `method`. */
-export const ANNOTATION_SOURCES = ['manual', 'persam', 'persam-f'] as const
-export type AnnotationSource = (typeof ANNOTATION_SOURCES)[number]
-
-/**
- * Where an image stands, for all categories or for one: no annotation yet, a proposal waiting
- * for review, only "absent" markers, or reviewed (everything accepted, edited, rejected or absent).
- */
-export const IMAGE_STATES = ['unlabeled', 'to-review', 'reviewed', 'absent'] as const
-export type ImageState = (typeof IMAGE_STATES)[number]
+// The enumerations are the contract's (src/common/ipc/dto), so the store and the IPC layer
+// cannot disagree on a status name.
+export {
+  ANNOTATION_SOURCES,
+  ANNOTATION_STATUSES,
+  IMAGE_STATES,
+  type AnnotationSource,
+  type AnnotationStatus,
+  type ImageState,
+} from '../../../common/ipc/dto/annotation'
+import type { AnnotationSource, AnnotationStatus, ImageState } from '../../../common/ipc/dto/annotation'
 
 /** COCO bbox convention: [x, y, width, height] in pixels, integer extents of the mask. */
 export type Bbox = readonly [x: number, y: number, width: number, height: number]
@@ -57,14 +55,7 @@ export interface ImageListItem extends ImageRecord {
   readonly minScore: number | null
 }
 
-export interface NewImage {
-  readonly relPath: string
-  readonly contentHash: string
-  readonly byteSize: number
-  readonly width: number
-  readonly height: number
-  readonly format: string
-}
+export type NewImage = Omit<ImageRecord, 'id' | 'addedAt'>
 
 export interface Category {
   readonly id: number

@@ -93,7 +93,7 @@ describe('models without a manifest', () => {
     mkdirSync(folder)
     for (const name of ['encoder.onnx', 'decoder.onnx']) copyFileSync(toy(name), path.join(folder, name))
     copyFileSync(toy('decoder.onnx'), path.join(folder, 'decoder-quantized.onnx'))
-    expect(await openError({ model: { dir: folder } })).toMatch(/ambiguous: no manifest\.json, and the \.onnx files \(decoder-quantized\.onnx, decoder\.onnx, encoder\.onnx\) are not one/)
+    expect(await openError({ model: { dir: folder } })).toMatch(/ambiguous: no manifest\.json, and its \.onnx files \(decoder-quantized\.onnx, decoder\.onnx, encoder\.onnx\) are not one/)
   })
 })
 

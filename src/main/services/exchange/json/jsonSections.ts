@@ -167,11 +167,7 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
             }
             mode = Mode.Member
             collect = true
-            startValue(byte)
-            pieces = []
-            pieceStart = i
-            valueOffset = offset + i
-            collected = 0
+            startValue(byte, i)
             break
           case Mode.ElementOrEnd:
           case Mode.AfterElement:
@@ -189,11 +185,7 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
             }
             mode = Mode.Element
             collect = handlers.wants(key)
-            startValue(byte)
-            pieces = []
-            pieceStart = i
-            valueOffset = offset + i
-            collected = 0
+            startValue(byte, i)
             break
           case Mode.Element:
           case Mode.Member: {
@@ -255,7 +247,12 @@ export async function scanJsonSections(file: string, handlers: SectionHandlers, 
   }
   return { keys, lengths }
 
-  function startValue(byte: number): void {
+  /** A value starts with `byte`, at index `i` of the current chunk. */
+  function startValue(byte: number, i: number): void {
+    pieces = []
+    pieceStart = i
+    valueOffset = offset + i
+    collected = 0
     inString = byte === QUOTE
     escaped = false
     scalar = !(byte === 0x7b || byte === 0x5b || byte === QUOTE)

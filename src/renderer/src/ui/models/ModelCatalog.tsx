@@ -3,7 +3,8 @@ import { useState } from 'react'
 import type { CatalogModel, JobInfo } from '../../../../common/ipc/types'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
-import { formatBytes, formatDuration, formatJobCount, formatJobRate } from '../workspace/labels'
+import { JobMeter } from '../workspace/JobMeter'
+import { formatBytes } from '../workspace/labels'
 import { ActionStatus } from './ActionStatus'
 
 export function ModelCatalog() {
@@ -79,28 +80,12 @@ function Downloads() {
 }
 
 function DownloadRow({ job }: { job: JobInfo }) {
-  const editor = useEditor()
   const running = job.state === 'running' || job.state === 'queued'
-  const fraction = job.total > 0 ? Math.min(1, job.done / job.total) : 0
   return (
     <li className="download" data-testid="download" data-job-id={job.id} data-state={job.state}>
       <span className="download__label">{job.label}</span>
       {running ? (
-        <>
-          <div className="progress" role="progressbar" aria-valuemin={0} aria-valuemax={job.total} aria-valuenow={job.done}>
-            <div className="progress__bar" style={{ width: `${fraction * 100}%` }} />
-          </div>
-          <span className="small" data-testid="download-bytes">
-            {formatJobCount(job)}
-          </span>
-          <span className="muted small" data-testid="download-rate">
-            {formatJobRate(job)}
-          </span>
-          <span className="muted small">ETA {formatDuration(job.etaSeconds)}</span>
-          <button type="button" className="small" onClick={() => void editor.jobs.cancel(job.id)} data-testid="download-cancel">
-            Cancel
-          </button>
-        </>
+        <JobMeter job={job} testIdPrefix="download" />
       ) : (
         <span className={job.state === 'failed' ? 'error-text small' : job.state === 'done' ? 'done-text small' : 'muted small'} data-testid="download-outcome">
           {job.state === 'done' ? 'Installed.' : job.state === 'cancelled' ? 'Cancelled; nothing was installed.' : `Failed: ${job.error?.message ?? 'no reason given'}`}

@@ -6,22 +6,17 @@
 import { writeFileSync } from 'node:fs'
 import { compressRle, rasterizeBbox } from '../../../../../src/common/mask/index'
 import type { AnnotationStatus, Project, StoredMask } from '../../../../../src/main/services/store/index'
+import { Random } from '../../../../../src/common/synthetic/random'
 
 export const IMAGE_COUNT = 40
 export const IMAGE_SIZE = { width: 64, height: 48 }
 export const JOB_PROPOSALS_PER_IMAGE = 2
 export const BULK_BATCH = 20_000
 
-/** mulberry32: a tiny seeded PRNG, so child and checker derive the same operations. */
+/** The synthetic data's seeded PRNG (mulberry32) as a function. */
 export function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const generator = new Random(seed)
+  return () => generator.next()
 }
 
 /** Opaque but distinct masks: the crash test is about rows and transactions, not pixels. */
