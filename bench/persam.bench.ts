@@ -81,8 +81,16 @@ const benchmark: Benchmark = {
     const runtime = await SamRuntime.open({ model: { dir: 'resources/models/toy-sam' }, providers: ['cpu'] })
     try {
       const mask = await readGroundTruthMask(referenceMask)
-      for (const method of ['persam', 'persam-f'] as const) {
-        const runner = await PropagationRunner.prepare(runtime, [{ file: reference, mask }], { method })
+      // The studio's default tries 3 location peaks per image (distractor robustness); the
+      // reference tries 1. The algorithm's own work grows with the peaks tried, so both are shown.
+      const configurations = [
+        { method: 'persam', candidates: 3, label: 'persam' },
+        { method: 'persam-f', candidates: 3, label: 'persam-f' },
+        { method: 'persam', candidates: 1, label: 'persam, 1 peak (as the reference)' },
+        { method: 'persam-f', candidates: 1, label: 'persam-f, 1 peak (as the reference)' },
+      ] as const
+      for (const { method, candidates, label: configurationLabel } of configurations) {
+        const runner = await PropagationRunner.prepare(runtime, [{ file: reference, mask }], { method, candidates })
         const timings: ImageTimings[] = []
         // First pass encodes (and warms up); the second measures with embeddings in memory, as in review.
         for await (const event of runner.run(images.map((file, id) => ({ id, file })))) if (event.kind === 'failed') throw new Error(event.error)
@@ -91,10 +99,10 @@ const benchmark: Benchmark = {
         const of = (key: 'decoderMs' | 'algorithmMs' | 'encodingMs') => distribution(timings.map((t) => t[key]))
         const algorithm = of('algorithmMs')
         for (const [label, d] of [['model runs (decoder)', of('decoderMs')], ["algorithm's own work", algorithm], ['mask encoding (full-res RLE)', of('encodingMs')]] as const) {
-          rows.push({ measurement: `${method}: ${label}`, p50_ms: round(d.p50, 1), floor_ms: round(decode.p50, 1), ratio: round(d.p50 / decode.p50, 3), target: label.startsWith('algorithm') ? '< 30 ms' : '' })
+          rows.push({ measurement: `${configurationLabel}: ${label}`, p50_ms: round(d.p50, 1), floor_ms: round(decode.p50, 1), ratio: round(d.p50 / decode.p50, 3), target: label.startsWith('algorithm') ? '< 30 ms' : '' })
         }
-        rows.push({ measurement: `${method}: JPEG decode (floor)`, p50_ms: round(decode.p50, 1), floor_ms: round(decode.p50, 1), ratio: 1, target: '' })
-        figures[method] = { imagesPerMethod: timings.length, decoderMs: of('decoderMs'), algorithmMs: algorithm, encodingMs: of('encodingMs'), jpegDecodeMs: decode }
+        rows.push({ measurement: `${configurationLabel}: JPEG decode (floor)`, p50_ms: round(decode.p50, 1), floor_ms: round(decode.p50, 1), ratio: 1, target: '' })
+        figures[configurationLabel] = { imagesPerMethod: timings.length, decoderMs: of('decoderMs'), algorithmMs: algorithm, encodingMs: of('encodingMs'), jpegDecodeMs: decode }
       }
       figures.image = { width: WIDTH, height: HEIGHT }
     } finally {

@@ -42,6 +42,18 @@ export function fullResolutionTaps(resized: number, original: number): Taps {
   return taps
 }
 
+const tapsMomentsCache = new WeakMap<Taps, { mass: Float64Array; gram: Float64Array }>()
+
+/** Each grid index's total weight and the taps' Gram matrix: fixed per image size, so computed once. */
+function tapsMoments(taps: Taps): { mass: Float64Array; gram: Float64Array } {
+  let moments = tapsMomentsCache.get(taps)
+  if (!moments) {
+    moments = { mass: inputMass(taps, GRID), gram: gramMatrix(taps, GRID) }
+    tapsMomentsCache.set(taps, moments)
+  }
+  return moments
+}
+
 /** columns[x][a] = sum over x's taps of weight * grid[a][tap]; a plain function so V8 optimises it once. */
 function accumulateColumns(taps: Taps, gridByColumn: Float64Array, columns: Float64Array, width: number): void {
   const { offsets, index, weight } = taps
@@ -129,9 +141,8 @@ export class LocationMap {
     }
 
     // Level 2: a bound per block of a promising row; exact values only where a bound can win.
-    const excludedColumns = exclude
-      ? Int32Array.from({ length: width }, (_, x) => Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width)))
-      : null
+    const excludedColumns = exclude ? new Int32Array(width) : null
+    if (exclude) for (let x = 0; x < width; x++) excludedColumns![x] = Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width))
     const blockBound = new Float64Array(blocks)
     let best: MapPoint | null = null
     let bestScore = -Infinity
@@ -190,13 +201,11 @@ export class LocationMap {
   moments(): { mean: number; std: number } {
     const { originalWidth: width, originalHeight: height } = this.geometry
     const count = width * height
-    const rowMass = inputMass(this.rowTaps, GRID)
-    const colMass = inputMass(this.colTaps, GRID)
+    const { mass: rowMass, gram: gy } = tapsMoments(this.rowTaps)
+    const { mass: colMass, gram: gx } = tapsMoments(this.colTaps)
     let sum = 0
     for (let a = 0; a < GRID; a++) for (let b = 0; b < GRID; b++) sum += rowMass[a]! * colMass[b]! * this.grid[a * GRID + b]!
     // sum of squares = sum over a,a' of Gy[a][a'] * (S Gx S^T)[a][a']
-    const gy = gramMatrix(this.rowTaps, GRID)
-    const gx = gramMatrix(this.colTaps, GRID)
     const sgx = new Float64Array(GRID * GRID)
     for (let a = 0; a < GRID; a++) {
       for (let c = 0; c < GRID; c++) {

@@ -8,13 +8,11 @@
  */
 import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
 import { definedOnly } from '../util/objects'
-import type { DecodeResult, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
-import { maskExtents } from '../sam/postprocess'
+import type { DecodeResult, FusionWeights, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { attentionSimilarity, type AttentionAlignment } from './attention'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
 import { cellNorms, maxGrid, similarityGrid } from './features'
-import { fuseLogits } from './fusionFit'
 import { LocationMap, type MapPoint } from './locationMap'
 import type { PreparedTarget } from './target'
 
@@ -104,7 +102,10 @@ export async function segmentImage(
   const negative = target.method === 'persam' ? map.extreme('min') : null
 
   let decoderCalls = 0
-  const decode = (points: PromptPoint[], extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: MaskOutput }) => {
+  const decode = (
+    points: PromptPoint[],
+    extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: MaskOutput; fusionWeights?: FusionWeights },
+  ) => {
     decoderCalls++
     return decoder.decode({
       embedding,
@@ -115,6 +116,7 @@ export async function segmentImage(
       attnSim: extra.guided ? attnSim : null,
       targetEmbedding: extra.guided ? target.targetEmbedding : null,
       maskOutput: extra.maskOutput,
+      fusionWeights: extra.fusionWeights ?? null,
     })
   }
 
@@ -163,17 +165,16 @@ export async function segmentImage(
     if (negativeAt) points.push({ x: negativeAt.x, y: negativeAt.y, label: 0 })
 
     // Step 1: the location prior alone (PerSAM: guided decoder, single-mask output 0; PerSAM-F: fused multimask).
-    // Masks stay in the inference worker unless a step needs them: extents come with every reply.
-    const first = await run(points, { guided: useGuided, maskOutput: prepared.fusion ? 'logits' : 'none' })
+    // Masks stay in the inference worker unless a step needs them: extents (and PerSAM-F's fused
+    // low-res logits and extent) come with every reply.
+    const first = await run(points, { guided: useGuided, maskOutput: 'none', fusionWeights: prepared.fusion?.weights })
     const { width, height } = first.outputSize
     let coarseLowRes: Float32Array
     let coarseBox: PromptBox | null = null
     if (prepared.fusion) {
-      const planes = (values: Float32Array, size: number) =>
-        [1, 2, 3].map((k) => values.subarray(k * size, (k + 1) * size)) as [Float32Array, Float32Array, Float32Array]
-      const fused = fuseLogits(prepared.fusion.weights, planes(first.masks, width * height))
-      coarseBox = boxInImage(maskExtents(fused, 1, width, height)[0]!, image, width, height)
-      coarseLowRes = fuseLogits(prepared.fusion.weights, planes(first.lowResLogits, 256 * 256))
+      if (!first.fused) throw new Error('the decoder did not return the fused multimask PerSAM-F asked for')
+      coarseBox = boxInImage(first.fused.extent, image, width, height)
+      coarseLowRes = first.fused.lowResLogits
     } else {
       coarseLowRes = lowRes(first, 0)
     }

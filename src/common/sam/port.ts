@@ -45,6 +45,22 @@ export interface DecodeRequest {
    * quarter of the bytes), or nothing when only the extents and low-res logits are needed.
    */
   readonly maskOutput?: MaskOutput
+  /**
+   * PerSAM-F's fusion weights for multimask outputs 1..3: when given, `fused` carries their
+   * weighted sum, computed where the logits are (the inference worker) so three full-size planes
+   * need not travel to the caller only to be summed.
+   */
+  readonly fusionWeights?: FusionWeights | null
+}
+
+export type FusionWeights = readonly [number, number, number]
+
+/** The weighted sum of multimask outputs 1..3: its low-res logits and the extent of its full mask. */
+export interface FusedMultimask {
+  /** [256 * 256] fused low-res logits (feed back as maskInput). */
+  readonly lowResLogits: Float32Array
+  /** Foreground (fused logit > 0) area and bounds at outputSize. */
+  readonly extent: MaskExtent
 }
 
 /** 'rle': each mask as COCO RLE at the image's full size, encoded in the inference worker. */
@@ -77,6 +93,8 @@ export interface DecodeResult {
   readonly lowResLogits: Float32Array
   /** One entry per requested fullSizeMasks index: [height * width] of 0/1 at the image size. */
   readonly fullSizeMasks: readonly { readonly index: number; readonly mask: Uint8Array }[]
+  /** Present when fusionWeights were given. */
+  readonly fused?: FusedMultimask | null
 }
 
 export interface DecoderCapabilities {

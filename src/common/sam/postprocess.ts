@@ -4,7 +4,7 @@
  * thresholding at logit > 0, and an upscale-and-threshold that never allocates float logits at
  * the target size (for masks requested at a reduced size on very large images).
  */
-import type { MaskExtent } from './port'
+import type { FusedMultimask, FusionWeights, MaskExtent } from './port'
 import { SAM_CANVAS, SAM_LOW_RES, type SamGeometry, type Size } from './geometry'
 
 /** Source taps of one axis: out[i] = w0[i] * in[i0[i]] + w1[i] * in[i1[i]]. */
@@ -143,4 +143,41 @@ export function upscaleLogitsToMask(logits: Float32Array, source: Size, target: 
     for (let x = 0; x < target.width; x++) mask[row + x] = wTop * top[x]! + wBottom * bottom[x]! > 0 ? 1 : 0
   }
   return mask
+}
+
+/**
+ * w0 * plane1 + w1 * plane2 + w2 * plane3 of a 4-mask decoder output: the fused low-res logits,
+ * and the fused full-size mask's extent measured in one pass without building that mask.
+ */
+export function fuseMultimask(weights: FusionWeights, masks: Float32Array, lowResLogits: Float32Array, width: number, height: number): FusedMultimask {
+  const [w0, w1, w2] = weights
+  const plane = width * height
+  if (masks.length < 4 * plane) throw new RangeError(`fusion needs 4 mask planes of ${width}x${height}, got ${masks.length} values`)
+  const low = 256 * 256
+  const fusedLowRes = new Float32Array(low)
+  for (let i = 0; i < low; i++) fusedLowRes[i] = w0 * lowResLogits[low + i]! + w1 * lowResLogits[2 * low + i]! + w2 * lowResLogits[3 * low + i]!
+  let area = 0
+  let x0 = width
+  let y0 = height
+  let x1 = -1
+  let y1 = -1
+  for (let y = 0; y < height; y++) {
+    let first = -1
+    let last = -1
+    for (let x = 0, i = y * width + x; x < width; x++, i++) {
+      // fround: the same verdict as thresholding a Float32Array of fused logits.
+      if (Math.fround(w0 * masks[plane + i]! + w1 * masks[2 * plane + i]! + w2 * masks[3 * plane + i]!) > 0) {
+        if (first < 0) first = x
+        last = x
+        area++
+      }
+    }
+    if (first < 0) continue
+    if (first < x0) x0 = first
+    if (last > x1) x1 = last
+    if (y0 === height) y0 = y
+    y1 = y
+  }
+  const extent = area > 0 ? { area, x0, y0, x1, y1 } : { area: 0, x0: 0, y0: 0, x1: -1, y1: -1 }
+  return { lowResLogits: fusedLowRes, extent }
 }

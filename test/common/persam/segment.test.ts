@@ -7,7 +7,7 @@ import { combineConfidence, DEFAULT_CONFIDENCE_MODEL } from '../../../src/common
 import { segmentImage } from '../../../src/common/persam/segment'
 import type { PreparedTarget } from '../../../src/common/persam/target'
 import type { DecodeRequest, DecodeResult, ImageEmbedding, SamDecoderPort } from '../../../src/common/sam/port'
-import { maskExtents } from '../../../src/common/sam/postprocess'
+import { fuseMultimask, maskExtents } from '../../../src/common/sam/postprocess'
 
 const SIZE = 64
 /** Embedding whose cells all share one feature direction except a bright 8x8 block at rows/cols 20..27. */
@@ -61,6 +61,7 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
         iouPredictions: Float32Array.of(0.5, 0.6, 0.9, 0.7),
         lowResLogits: new Float32Array(4 * 65536),
         fullSizeMasks: [],
+        fused: request.fusionWeights ? fuseMultimask(request.fusionWeights, masks, new Float32Array(4 * 65536), SIZE, SIZE) : null,
       }
     },
   }
@@ -107,6 +108,9 @@ describe('segmentImage cascade', () => {
     expect(requests[0]!.points.map((p) => p.label)).toEqual([1])
     expect(requests[0]!.targetEmbedding).toBeNull()
     expect(requests[1]!.box).toEqual({ x0: 20, y0: 20, x1: 27, y1: 27 })
+    // The fusion happens where the logits are: no full-size planes are asked for.
+    expect(requests[0]!.fusionWeights).toEqual([0, 0, 1])
+    expect(requests.map((r) => r.maskOutput)).toEqual(['none', 'none', 'binary'])
   })
 
   it('survives empty masks (the reference crashes on them): no box, no proposal, absent', async () => {

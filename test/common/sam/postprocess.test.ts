@@ -1,7 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { resizeLongestSide } from '../../../src/common/sam/geometry'
-import { postprocessLowRes, resizeBilinear, thresholdLogits, upscaleLogitsToMask } from '../../../src/common/sam/postprocess'
+import { fuseLogits } from '../../../src/common/persam/fusionFit'
+import { fuseMultimask, maskExtents, postprocessLowRes, resizeBilinear, thresholdLogits, upscaleLogitsToMask } from '../../../src/common/sam/postprocess'
 
 const size = (width: number, height: number) => ({ width, height })
 
@@ -82,5 +83,41 @@ describe('upscaleLogitsToMask', () => {
         expect([...upscaleLogitsToMask(logits, size(w, h), size(ow, oh), w * h)]).toEqual([...expected])
       }),
     )
+  })
+})
+
+describe('fuseMultimask', () => {
+  it('equals fusing planes 1..3 into arrays and measuring the fused mask, for any weights and logits', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 24 }),
+        fc.integer({ min: 1, max: 24 }),
+        fc.tuple(fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true }), fc.double({ min: -2, max: 2, noNaN: true })),
+        fc.integer(),
+        (width, height, weights, seed) => {
+          let state = seed >>> 0
+          const next = () => ((state = (Math.imul(state, 1664525) + 1013904223) >>> 0) / 2 ** 32) * 8 - 4
+          const random = (length: number) => {
+            const values = new Float32Array(length)
+            for (let i = 0; i < length; i++) values[i] = next()
+            return values
+          }
+          const masks = random(4 * width * height)
+          const lowRes = random(4 * 65536)
+          const planes = (values: Float32Array, size: number) => [1, 2, 3].map((k) => values.subarray(k * size, (k + 1) * size)) as [Float32Array, Float32Array, Float32Array]
+          const fused = fuseMultimask(weights, masks, lowRes, width, height)
+          expect(fused.extent).toEqual(maskExtents(fuseLogits(weights, planes(masks, width * height)), 1, width, height)[0])
+          const expected = fuseLogits(weights, planes(lowRes, 65536))
+          let differing = 0
+          for (let i = 0; i < expected.length; i++) if (!Object.is(fused.lowResLogits[i], expected[i])) differing++
+          expect(differing).toBe(0)
+        },
+      ),
+      { numRuns: 20 },
+    )
+  })
+
+  it('refuses a result with fewer than four planes', () => {
+    expect(() => fuseMultimask([1, 1, 1], new Float32Array(3 * 16), new Float32Array(4 * 65536), 4, 4)).toThrow(/4 mask planes of 4x4/)
   })
 })

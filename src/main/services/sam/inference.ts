@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { SAM_CANVAS, SAM_FEATURES, SAM_GRID, SAM_LOW_RES } from '../../../common/sam/geometry'
 import { encodeRle, encodeRleScaled, type CocoRle } from '../../../common/mask'
 import type { Size } from '../../../common/sam/geometry'
-import { maskExtents, upscaleLogitsToMask, thresholdLogits } from '../../../common/sam/postprocess'
+import { fuseMultimask, maskExtents, thresholdLogits, upscaleLogitsToMask } from '../../../common/sam/postprocess'
 import { normalizeToCanvas, toHwcFloat } from '../../../common/sam/preprocess'
 import { encodePrompt } from '../../../common/sam/prompts'
 import type { LoadedModel, OpenSession } from './modelSessions'
@@ -123,6 +123,7 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     iouPredictions: iou.data as Float32Array,
     lowResLogits: lowRes.data as Float32Array,
     fullSizeMasks,
+    fused: job.fusionWeights ? fuseMultimask(job.fusionWeights, maskValues, lowRes.data as Float32Array, width, height) : null,
     decoderMs,
   }
 }

@@ -70,7 +70,7 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Prom
       const embedding = resident.get(job.embeddingKey)
       if (!embedding) throw new CodedError(`embedding ${job.embeddingKey} is not resident in the worker`, EMBEDDING_MISSING)
       const result = await runDecoder(requireModel(), embedding, job)
-      const buffers = [result.masks, result.iouPredictions, result.lowResLogits, ...(result.binaryMasks ? [result.binaryMasks] : []), ...(result.rles ?? []).map((rle) => rle.counts), ...result.fullSizeMasks.map((entry) => entry.mask)]
+      const buffers = [result.masks, result.iouPredictions, result.lowResLogits, ...(result.binaryMasks ? [result.binaryMasks] : []), ...(result.rles ?? []).map((rle) => rle.counts), ...result.fullSizeMasks.map((entry) => entry.mask), ...(result.fused ? [result.fused.lowResLogits] : [])]
       return { value: result, transfer: buffers.map((array) => array.buffer as ArrayBuffer) }
     }
     case 'release': {

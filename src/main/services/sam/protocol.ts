@@ -5,7 +5,7 @@
 import type { DecoderIo, EncoderIo, PersamInputNames } from '../../../common/sam/flavour'
 import type { SamGeometry, Size } from '../../../common/sam/geometry'
 import type { EncoderInputFlavour } from '../../../common/sam/manifest'
-import type { DecodeResult, MaskOutput } from '../../../common/sam/port'
+import type { DecodeResult, FusionWeights, MaskOutput } from '../../../common/sam/port'
 import type { PromptBox, PromptPoint } from '../../../common/sam/prompts'
 import type { ExecutionProviderName, ProviderReport } from './providers'
 
@@ -71,6 +71,7 @@ export interface DecodeJob {
   readonly targetEmbedding: Float32Array | null
   readonly fullSizeMasks: readonly number[]
   readonly maskOutput: MaskOutput
+  readonly fusionWeights: FusionWeights | null
 }
 
 /** The decoder's result as the worker sends it back, with the time the decoder run took. */

@@ -193,6 +193,7 @@ export class SamRuntime implements SamDecoderPort {
         targetEmbedding: request.targetEmbedding ?? null,
         fullSizeMasks: request.fullSizeMasks ?? [],
         maskOutput: request.maskOutput ?? 'logits',
+        fusionWeights: request.fusionWeights ?? null,
       },
       embedding.data,
       options,

@@ -37,6 +37,7 @@ const decodeJob = (key: string) => ({
   targetEmbedding: null,
   fullSizeMasks: [],
     maskOutput: 'logits' as const,
+    fusionWeights: null,
 })
 
 describe('InferenceWorkerClient', () => {
