@@ -3,6 +3,7 @@ import { Command, InvalidArgumentError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import type { PersamMethod } from '../common/persam/target'
 import { evalCommand } from './evaluate'
+import { exportCliCommand } from './exportCommand'
 import { parseProvider, resolveModelDir } from './models'
 import { modelsCommand } from './modelsCommand'
 import { registerPersamifyCommand } from './persamifyCommand'
@@ -69,6 +70,7 @@ export function buildProgram(): Command {
     .action(async (o: { data: string; method: string[]; model: string; ep: ReturnType<typeof parseProvider>; report?: string; maxInstances: number; candidates?: number; absentThreshold?: number }) => {
       await evalCommand({ data: o.data, methods: o.method.map(parseMethod), modelDir: o.model, provider: o.ep, report: o.report ?? null, maxInstances: o.maxInstances, candidates: o.candidates, absentThreshold: o.absentThreshold })
     })
+  program.addCommand(exportCliCommand())
   program.addCommand(modelsCommand())
   registerPersamifyCommand(program)
   return program

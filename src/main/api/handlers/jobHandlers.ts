@@ -1,14 +1,11 @@
 /** propagation:*, job:* and exchange:* channels: the background work. */
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { ExportReport, ImportReport } from '../../../common/ipc/dto/job'
+import type { ImportReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
-import { exportCoco } from '../../services/exchange/coco/cocoExport'
 import { importCoco } from '../../services/exchange/coco/cocoImport'
 import { importImageFolder } from '../../services/exchange/folderImport'
-import { exportPerseg } from '../../services/exchange/perseg/persegExport'
 import { importPerseg } from '../../services/exchange/perseg/persegImport'
-import { exportPngMasks } from '../../services/exchange/pngExport'
+import { exportProject } from '../../services/exchange/exportProject'
 import { imagesInScope, referencesOf } from '../../services/propagation/propagationJob'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
@@ -67,13 +64,16 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
         label: `Export ${format === 'png' ? 'PNG masks' : format.toUpperCase()} to ${target}`,
         total: 0,
         run: async (job): Promise<Record<string, unknown>> => {
-          const common = { statuses, categoryIds, signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
-          let report: ExportReport
-          // The chosen place may be a folder that does not exist yet (a typed path in browser mode).
-          await mkdir(path.dirname(path.resolve(target)), { recursive: true })
-          if (format === 'coco') report = await exportCoco(project, path.resolve(target), { ...common, segmentation: cocoSegmentation })
-          else if (format === 'perseg') report = await exportPerseg(project, path.resolve(target), common)
-          else report = await exportPngMasks(project, path.resolve(target), { ...common, mode: pngMode })
+          const report = await exportProject(project, {
+            format,
+            target,
+            statuses,
+            categoryIds,
+            cocoSegmentation,
+            pngMode,
+            signal: job.signal,
+            onProgress: ({ done, total }) => job.progress(done, total),
+          })
           return { ...report }
         },
       })

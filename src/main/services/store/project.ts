@@ -103,6 +103,20 @@ export class Project {
     }
   }
 
+  /**
+   * Opens for reading only (exports, inspection): no migration and no job recovery, so it is safe
+   * while the studio has the same project open and a job running.
+   */
+  static openReadOnly(dir: string, options: ProjectOptions = {}): Project {
+    const file = path.join(dir, PROJECT_FILE)
+    const info = inspectProject(dir)
+    if (!info.supported) throw new NewerSchemaError(file, info.schemaVersion, LATEST_SCHEMA_VERSION)
+    if (info.schemaVersion < LATEST_SCHEMA_VERSION) {
+      throw invalidInput(`${file}: schema version ${info.schemaVersion} is older than ${LATEST_SCHEMA_VERSION}; open the project in the studio once to upgrade it`)
+    }
+    return new Project(dir, openConnection(file, { readonly: true }), options)
+  }
+
   /** The folder image paths are relative to. Tried in order: the absolute path, then the same place relative to the project folder (both moved together). */
   get imagesRoot(): string {
     const absolute = this.meta('images_root')

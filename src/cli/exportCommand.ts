@@ -1,0 +1,70 @@
+/**
+ * `persam-studio export <project-folder> --format coco|perseg|png --out PATH`: writes a project's
+ * reviewed annotations without the studio, through the same export code as the studio's Export
+ * dialog. The project is opened read-only, so this is safe while the studio has it open.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander'
+import { ANNOTATION_STATUSES, type AnnotationStatus } from '../common/ipc/dto/annotation'
+import { exportProject, type ExportFormat } from '../main/services/exchange/exportProject'
+import { Project } from '../main/services/store/index'
+import { createProgressBar } from './progress'
+
+interface ExportCliOptions {
+  readonly format: ExportFormat
+  readonly out: string
+  readonly polygons: boolean
+  readonly semantic: boolean
+  readonly status?: AnnotationStatus[]
+  readonly category?: string[]
+}
+
+function parseStatus(value: string, previous: AnnotationStatus[] = []): AnnotationStatus[] {
+  if (!(ANNOTATION_STATUSES as readonly string[]).includes(value)) throw new InvalidArgumentError(`expected one of ${ANNOTATION_STATUSES.join(', ')}`)
+  return [...previous, value as AnnotationStatus]
+}
+
+export async function exportCommand(projectDir: string, options: ExportCliOptions): Promise<void> {
+  const project = Project.openReadOnly(projectDir)
+  try {
+    const categories = project.categories.list()
+    const categoryIds = options.category?.map((name) => {
+      const found = categories.find((c) => c.name === name)
+      if (!found) throw new InvalidArgumentError(`--category ${name}: no such category in ${projectDir} (it has ${categories.map((c) => c.name).join(', ') || 'none'})`)
+      return found.id
+    })
+    const progress = createProgressBar(`export ${options.format}`)
+    const report = await exportProject(project, {
+      format: options.format,
+      target: options.out,
+      statuses: options.status,
+      categoryIds,
+      cocoSegmentation: options.polygons ? 'polygons' : 'rle',
+      pngMode: options.semantic ? 'semantic' : 'instance',
+      onProgress: ({ done, total }) => progress.update(done, total),
+    })
+    progress.finish(`wrote ${report.annotations} annotations of ${report.images} images to ${report.path}`)
+    for (const warning of report.warnings) process.stderr.write(`warning: ${warning.where}: ${warning.message}\n`)
+  } finally {
+    project.close()
+  }
+}
+
+export function exportCliCommand(): Command {
+  return new Command('export')
+    .description('export a project (default: accepted and edited annotations) as COCO JSON, PerSeg folders or PNG masks')
+    .argument('<project-folder>', 'the project folder (holds project.sqlite)')
+    .addOption(new Option('--format <format>', 'what to write').choices(['coco', 'perseg', 'png']).default('coco'))
+    .requiredOption('-o, --out <path>', 'COCO: the .json file; PerSeg and PNG: the folder')
+    .option('--polygons', 'COCO: polygons instead of compressed RLE', false)
+    .option('--semantic', 'PNG: one label per category instead of per instance', false)
+    .option('--status <status>', `export annotations with this status (repeatable; ${ANNOTATION_STATUSES.join(', ')})`, parseStatus)
+    .option('--category <name...>', 'only these categories')
+    .action(async (projectDir: string, options: ExportCliOptions) => {
+      try {
+        await exportCommand(projectDir, options)
+      } catch (error) {
+        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.exitCode = 1
+      }
+    })
+}

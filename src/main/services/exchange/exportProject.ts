@@ -1,0 +1,37 @@
+/**
+ * One entry for every export format, shared by the studio's exchange:export job and the CLI's
+ * `export` command, so both write exactly the same files for the same choices.
+ */
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import type { ExportReport } from '../../../common/ipc/types'
+import type { AnnotationStatus, Project } from '../store/index'
+import { exportCoco } from './coco/cocoExport'
+import { exportPerseg } from './perseg/persegExport'
+import { exportPngMasks } from './pngExport'
+import type { ProgressListener } from './report'
+
+export type ExportFormat = 'coco' | 'perseg' | 'png'
+
+export interface ProjectExportOptions {
+  readonly format: ExportFormat
+  /** A .json file for COCO, a folder for PerSeg and PNG masks. Missing parent folders are made. */
+  readonly target: string
+  /** Default: accepted and edited. */
+  readonly statuses?: readonly AnnotationStatus[]
+  readonly categoryIds?: readonly number[]
+  readonly cocoSegmentation?: 'rle' | 'polygons'
+  readonly pngMode?: 'instance' | 'semantic'
+  readonly onProgress?: ProgressListener
+  readonly signal?: AbortSignal
+}
+
+export async function exportProject(project: Project, options: ProjectExportOptions): Promise<ExportReport> {
+  const target = path.resolve(options.target)
+  const common = { statuses: options.statuses, categoryIds: options.categoryIds, signal: options.signal, onProgress: options.onProgress }
+  // The chosen place may be a folder that does not exist yet (a typed path in browser mode, a CLI argument).
+  await mkdir(path.dirname(target), { recursive: true })
+  if (options.format === 'coco') return exportCoco(project, target, { ...common, segmentation: options.cocoSegmentation })
+  if (options.format === 'perseg') return exportPerseg(project, target, common)
+  return exportPngMasks(project, target, { ...common, mode: options.pngMode ?? 'instance' })
+}
