@@ -80,20 +80,45 @@ export function thresholdLogits(logits: Float32Array, offset = 0, length = logit
   return mask
 }
 
+/** Grows a mask's area and inclusive bounds one row at a time, from each row's foreground span. */
+class ExtentBuilder {
+  private area = 0
+  private x0: number
+  private y0 = -1
+  private x1 = -1
+  private y1 = -1
+
+  constructor(width: number) {
+    this.x0 = width
+  }
+
+  /** Row y has `count` foreground pixels, the first at `first` and the last at `last` (first < 0: none). */
+  addRow(y: number, first: number, last: number, count: number): void {
+    if (first < 0) return
+    this.area += count
+    if (first < this.x0) this.x0 = first
+    if (last > this.x1) this.x1 = last
+    if (this.y0 < 0) this.y0 = y
+    this.y1 = y
+  }
+
+  extent(): MaskExtent {
+    const { area, x0, y0, x1, y1 } = this
+    return area > 0 ? { area, x0, y0, x1, y1 } : { area: 0, x0: 0, y0: 0, x1: -1, y1: -1 }
+  }
+}
+
 /** Area and inclusive bounds of each plane's foreground (logit > 0); zeros and an empty box for empty planes. */
 export function maskExtents(logits: Float32Array, count: number, width: number, height: number): MaskExtent[] {
   const plane = width * height
   const extents: MaskExtent[] = []
   for (let k = 0; k < count; k++) {
-    let area = 0
-    let x0 = width
-    let y0 = height
-    let x1 = -1
-    let y1 = -1
+    const builder = new ExtentBuilder(width)
     for (let y = 0; y < height; y++) {
       const row = k * plane + y * width
       let first = -1
       let last = -1
+      let area = 0
       for (let x = 0; x < width; x++) {
         if (logits[row + x]! > 0) {
           if (first < 0) first = x
@@ -101,13 +126,9 @@ export function maskExtents(logits: Float32Array, count: number, width: number, 
           area++
         }
       }
-      if (first < 0) continue
-      if (first < x0) x0 = first
-      if (last > x1) x1 = last
-      if (y0 === height) y0 = y
-      y1 = y
+      builder.addRow(y, first, last, area)
     }
-    extents.push(area > 0 ? { area, x0, y0, x1, y1 } : { area: 0, x0: 0, y0: 0, x1: -1, y1: -1 })
+    extents.push(builder.extent())
   }
   return extents
 }
@@ -153,18 +174,15 @@ export function fuseMultimask(weights: FusionWeights, masks: Float32Array, lowRe
   const [w0, w1, w2] = weights
   const plane = width * height
   if (masks.length < 4 * plane) throw new RangeError(`fusion needs 4 mask planes of ${width}x${height}, got ${masks.length} values`)
-  const low = 256 * 256
+  const low = SAM_LOW_RES * SAM_LOW_RES
   const fusedLowRes = new Float32Array(low)
   for (let i = 0; i < low; i++) fusedLowRes[i] = w0 * lowResLogits[low + i]! + w1 * lowResLogits[2 * low + i]! + w2 * lowResLogits[3 * low + i]!
-  let area = 0
-  let x0 = width
-  let y0 = height
-  let x1 = -1
-  let y1 = -1
+  const builder = new ExtentBuilder(width)
   for (let y = 0; y < height; y++) {
     let first = -1
     let last = -1
-    for (let x = 0, i = y * width + x; x < width; x++, i++) {
+    let area = 0
+    for (let x = 0, i = y * width; x < width; x++, i++) {
       // fround: the same verdict as thresholding a Float32Array of fused logits.
       if (Math.fround(w0 * masks[plane + i]! + w1 * masks[2 * plane + i]! + w2 * masks[3 * plane + i]!) > 0) {
         if (first < 0) first = x
@@ -172,12 +190,7 @@ export function fuseMultimask(weights: FusionWeights, masks: Float32Array, lowRe
         area++
       }
     }
-    if (first < 0) continue
-    if (first < x0) x0 = first
-    if (last > x1) x1 = last
-    if (y0 === height) y0 = y
-    y1 = y
+    builder.addRow(y, first, last, area)
   }
-  const extent = area > 0 ? { area, x0, y0, x1, y1 } : { area: 0, x0: 0, y0: 0, x1: -1, y1: -1 }
-  return { lowResLogits: fusedLowRes, extent }
+  return { lowResLogits: fusedLowRes, extent: builder.extent() }
 }
