@@ -11,6 +11,7 @@
 import { compressRle, decodeRle, decodeRleInto, decompressRle, encodeRle, type BinaryMask, type CompressedCocoRle } from '../src/common/mask'
 import os from 'node:os'
 import { round, timeCalls, type Benchmark, type Distribution, type Row } from './lib/harness'
+import { naiveCounts } from '../test/helpers/naiveRle'
 
 const ENCODE_TARGET_MB_S = 1000
 
@@ -47,22 +48,7 @@ function stripeMask(width: number, height: number): BinaryMask {
 
 /** Baseline encode: column-major walk over the row-major bytes, then a char-by-char string. */
 function naiveEncodeCompress(mask: BinaryMask): string {
-  const { width, height, data } = mask
-  const counts: number[] = []
-  let run = 0
-  let value = 0
-  for (let x = 0; x < width; x++) {
-    for (let y = 0; y < height; y++) {
-      const pixel = data[y * width + x]!
-      if (pixel !== value) {
-        counts.push(run)
-        run = 0
-        value = pixel
-      }
-      run++
-    }
-  }
-  counts.push(run)
+  const counts = naiveCounts(mask)
   let text = ''
   for (let i = 0; i < counts.length; i++) {
     let v = i > 2 ? counts[i]! - counts[i - 2]! : counts[i]!

@@ -61,22 +61,4 @@ export const maskPair = (): fc.Arbitrary<[BinaryMask, BinaryMask]> =>
     fc.oneof(sizedNoise(a.width, a.height), sizedBlobs(a.width, a.height), fc.constant(a)).map((b): [BinaryMask, BinaryMask] => [a, b]),
   )
 
-/** Straightforward per-pixel COCO encoder (column walk), the reference for property tests. */
-export function naiveCounts(mask: BinaryMask): number[] {
-  const counts: number[] = []
-  let value = 0
-  let run = 0
-  for (let x = 0; x < mask.width; x++) {
-    for (let y = 0; y < mask.height; y++) {
-      const pixel = mask.data[y * mask.width + x]!
-      if (pixel !== value) {
-        counts.push(run)
-        run = 0
-        value = pixel
-      }
-      run++
-    }
-  }
-  counts.push(run)
-  return counts
-}
+export { naiveCounts } from '../../helpers/naiveRle'
