@@ -5,7 +5,8 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { ANNOTATION_STATUSES, type AnnotationStatus } from '../common/ipc/dto/annotation'
-import { exportProject, type ExportFormat } from '../main/services/exchange/exportProject'
+import { EXPORT_FORMATS, type ExportFormat } from '../common/ipc/dto/job'
+import { exportProject } from '../main/services/exchange/exportProject'
 import { Project } from '../main/services/store/index'
 import { createProgressBar } from './progress'
 
@@ -53,7 +54,7 @@ export function exportCliCommand(): Command {
   return new Command('export')
     .description('export a project (default: accepted and edited annotations) as COCO JSON, PerSeg folders or PNG masks')
     .argument('<project-folder>', 'the project folder (holds project.sqlite)')
-    .addOption(new Option('--format <format>', 'what to write').choices(['coco', 'perseg', 'png']).default('coco'))
+    .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).default('coco'))
     .requiredOption('-o, --out <path>', 'COCO: the .json file; PerSeg and PNG: the folder')
     .option('--polygons', 'COCO: polygons instead of compressed RLE', false)
     .option('--semantic', 'PNG: one label per category instead of per instance', false)

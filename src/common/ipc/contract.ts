@@ -6,7 +6,7 @@
  */
 import { z } from 'zod'
 import type * as T from './types'
-import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, IMAGE_STATES } from './types'
+import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -187,7 +187,7 @@ export const invokeChannels = {
   'exchange:export': invoke<T.JobInfo>()(
     z
       .object({
-        format: z.enum(['coco', 'perseg', 'png']),
+        format: z.enum(EXPORT_FORMATS),
         path,
         statuses: statuses.default(['accepted', 'edited']),
         cocoSegmentation: z.enum(['rle', 'polygons']).default('rle'),

@@ -141,8 +141,11 @@ export class LocationMap {
     }
 
     // Level 2: a bound per block of a promising row; exact values only where a bound can win.
-    const excludedColumns = exclude ? new Int32Array(width) : null
-    if (exclude) for (let x = 0; x < width; x++) excludedColumns![x] = Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width))
+    let excludedColumns: Int32Array | null = null
+    if (exclude) {
+      excludedColumns = new Int32Array(width)
+      for (let x = 0; x < width; x++) excludedColumns[x] = Math.min(exclude.width - 1, Math.floor(((x + 0.5) * exclude.width) / width))
+    }
     const blockBound = new Float64Array(blocks)
     let best: MapPoint | null = null
     let bestScore = -Infinity

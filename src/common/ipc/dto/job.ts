@@ -36,6 +36,10 @@ export interface ImportReport {
   readonly duplicates: readonly ReportLine[]
 }
 
+/** What exchange:export (and the CLI's export) can write. */
+export const EXPORT_FORMATS = ['coco', 'perseg', 'png'] as const
+export type ExportFormat = (typeof EXPORT_FORMATS)[number]
+
 export interface ExportReport {
   readonly path: string
   readonly images: number

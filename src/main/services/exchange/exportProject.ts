@@ -4,14 +4,12 @@
  */
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import type { ExportReport } from '../../../common/ipc/types'
+import type { ExportFormat, ExportReport } from '../../../common/ipc/types'
 import type { AnnotationStatus, Project } from '../store/index'
 import { exportCoco } from './coco/cocoExport'
 import { exportPerseg } from './perseg/persegExport'
 import { exportPngMasks } from './pngExport'
 import type { ProgressListener } from './report'
-
-export type ExportFormat = 'coco' | 'perseg' | 'png'
 
 export interface ProjectExportOptions {
   readonly format: ExportFormat
