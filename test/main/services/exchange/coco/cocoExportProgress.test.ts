@@ -6,7 +6,7 @@ import { storedMaskFromBinary } from '../../../../../src/main/services/store/ind
 import { addImages, newProject } from '../../store/helpers'
 
 describe('COCO export progress', () => {
-  it('reports progress over the chosen categories' masks only', async () => {
+  it('reports progress over the masks of the chosen categories only', async () => {
     const project = newProject()
     const [image] = addImages(project, 1, { width: 16, height: 12 })
     const mask = storedMaskFromBinary(paintDisc(createMask(16, 12), { x: 8, y: 6 }, 3))
