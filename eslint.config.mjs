@@ -40,6 +40,17 @@ const servicesHaveNoElectron = restrict(
   ['electron'],
 )
 const editorIsFrameworkFree = restrict('renderer/src/editor is framework-free: no React or Konva.', UI)
+const STORE_OWNS_SQL = 'SQL lives in src/main/services/store: use its typed API (repositories, Project.openExportSnapshot, Project.beginImport) through store/index.'
+const storeOwnsSql = restrict(STORE_OWNS_SQL, ['better-sqlite3'], [{ group: ['**/store/**', '!**/store/index'], message: STORE_OWNS_SQL }])
+// Also refused outside the store: the raw connection (project.db), the store's SQL-level insert,
+// and SQL text itself (a statement keyword opening a string), so a schema change touches store/ only.
+const SQL_TEXT = '/^\\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|BEGIN|COMMIT|ROLLBACK|WITH)\\s/'
+const noSqlOutsideStore = [
+  'error',
+  { selector: 'MemberExpression[property.name=/^(db|importSelect)$/]', message: STORE_OWNS_SQL },
+  { selector: `Literal[value=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
+  { selector: `TemplateElement[value.raw=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
+]
 
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
 
@@ -75,6 +86,15 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/cli/**/*.ts'],
     ignores: ['src/main/electron/**', 'src/main/index.ts'],
     rules: { 'no-restricted-imports': rule(servicesHaveNoElectron) },
+  },
+  {
+    files: ['src/main/**/*.ts', 'src/cli/**/*.ts'],
+    ignores: ['src/main/services/store/**', 'src/main/electron/**', 'src/main/index.ts'],
+    rules: { 'no-restricted-imports': rule(servicesHaveNoElectron, storeOwnsSql), 'no-restricted-syntax': noSqlOutsideStore },
+  },
+  {
+    files: ['src/main/electron/**/*.ts', 'src/main/index.ts'],
+    rules: { 'no-restricted-imports': rule(storeOwnsSql), 'no-restricted-syntax': noSqlOutsideStore },
   },
   {
     files: ['src/preload/**/*.ts'],

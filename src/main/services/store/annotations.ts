@@ -53,6 +53,24 @@ export class AnnotationRepository {
     return rows.map(toAnnotation)
   }
 
+  /** Ids of the images with a mask of `categoryId` in one of `statuses`, ascending. */
+  imageIdsWithMasks(categoryId: number, statuses: readonly AnnotationStatus[]): number[] {
+    return statement(
+      this.db,
+      'SELECT DISTINCT image_id FROM annotations WHERE category_id = ? AND rle IS NOT NULL AND status IN (SELECT value FROM json_each(?)) ORDER BY image_id',
+    )
+      .pluck()
+      .all(categoryId, JSON.stringify(statuses)) as number[]
+  }
+
+  /** The masks on an image with their category names (an import's duplicate check). */
+  masksByCategoryName(imageId: number): { categoryName: string; counts: string }[] {
+    return statement(
+      this.db,
+      'SELECT c.name AS categoryName, a.rle AS counts FROM annotations a JOIN categories c ON c.id = a.category_id WHERE a.image_id = ? AND a.rle IS NOT NULL',
+    ).all(imageId) as { categoryName: string; counts: string }[]
+  }
+
   /** Annotations without masks across images, e.g. the review queue (see annotationList.ts). */
   list(query: AnnotationListQuery): { total: number; items: AnnotationSummary[] } {
     return listAnnotations(this.db, query)
@@ -110,24 +128,25 @@ export class AnnotationRepository {
    * before it commits (SQLite DDL is transactional: a crash or an error brings it back with the
    * rollback), and the touched images are recounted set-wise at the end; invoking even an idle
    * trigger costs ~10 us per row, and per-row counter updates several times that. The caller
-   * has checked mask sizes against the images; the foreign keys check the ids.
+   * has checked mask sizes against the images; the foreign keys check the ids. Returns the new
+   * ids in the order of `drafts`.
    */
-  importMany(drafts: Iterable<AnnotationDraft>): number {
+  importMany(drafts: Iterable<AnnotationDraft>): number[] {
     const insert = statement(this.db, INSERT_SQL.replace(' RETURNING *', ''))
     const now = this.now()
-    return this.bulk(() => {
-      let count = 0
-      for (const draft of drafts) {
-        insert.run(this.rowValues(draft, null, now))
-        count++
-      }
-      return count
+    const ids: number[] = []
+    this.bulk(() => {
+      for (const draft of drafts) ids.push(Number(insert.run(this.rowValues(draft, null, now)).lastInsertRowid))
+      return ids.length
     })
+    return ids
   }
 
   /**
-   * importMany for rows already in SQL (an import's staging table): `select` must produce the
-   * columns of ANNOTATION_INSERT_COLUMNS, in order. Same transaction and counting as importMany.
+   * importMany for rows already in SQL (the import stager's table, see importStager.ts): `select`
+   * must produce the columns of ANNOTATION_INSERT_COLUMNS, in order. Same transaction and
+   * counting as importMany. Store-internal: code outside the store stages through
+   * Project.beginImport.
    */
   importSelect(select: string, ...params: unknown[]): number {
     return this.bulk(() => statement(this.db, `INSERT INTO annotations(${ANNOTATION_INSERT_COLUMNS.join(', ')}) ${select}`).run(...params).changes)

@@ -5,6 +5,8 @@ export { CategoryRepository, CATEGORY_PALETTE, type NewCategory } from './catego
 export { AnnotationRepository, ANNOTATION_INSERT_COLUMNS, checkMask } from './annotations'
 export type { AnnotationListQuery } from './annotationList'
 export type { AnnotationSummary } from '../../../common/ipc/dto/annotation'
+export { ExportSnapshot, type ExportCategory, type ExportImage, type ExportMask, type ExportFilter } from './exportSnapshot'
+export { ImportStager, type StagedAnnotation, type ImportKeyMap } from './importStager'
 export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'
 export { EditHistory, DEFAULT_HISTORY_LIMIT, type HistoryStep, type HistoryApplied } from './history'
 export { JobRepository, JOB_KINDS, type Job, type JobKind, type JobState, type JobImageState, type NewJob, type JobProposal, type JobImageResult } from './jobs'

@@ -12,8 +12,10 @@ import { AnnotationRepository } from './annotations'
 import { CategoryRepository } from './categories'
 import { APPLICATION_ID, openConnection, statement, type SqliteDatabase } from './connection'
 import { NewerSchemaError, invalidInput, notFound } from './errors'
+import { ExportSnapshot } from './exportSnapshot'
 import { EditHistory } from './history'
 import { ImageRepository } from './images'
+import { ImportStager } from './importStager'
 import { JobRepository } from './jobs'
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index'
 import { commonAncestor, fromRelPath, isInside } from './paths'
@@ -149,6 +151,16 @@ export class Project {
       if (prefix !== '') statement(this.db, "UPDATE images SET rel_path = ? || '/' || rel_path").run(prefix)
       this.writeImagesRoot(wider)
     })()
+  }
+
+  /** A consistent read-only view of the project for an export, on its own connection; close it when done. */
+  openExportSnapshot(): ExportSnapshot {
+    return ExportSnapshot.open(this.file)
+  }
+
+  /** Starts a staged import (see importStager.ts); close the stager in a finally. */
+  beginImport(): ImportStager {
+    return new ImportStager(this.db, this.annotations, this.now)
   }
 
   /** Runs `work` in one transaction (for callers composing several repository calls). */

@@ -1,8 +1,8 @@
 /**
- * COCO export, streamed: rows are read from a private read-only connection inside one read
- * transaction (a consistent snapshot while the studio keeps working) and written in ~1 MB chunks
- * to a temporary file that is renamed into place at the end. Memory does not grow with the
- * project: no annotation array and no giant string are ever built.
+ * COCO export, streamed: rows come from the store's export snapshot (a private read-only
+ * connection in one read transaction: a consistent state while the studio keeps working) and are
+ * written in ~1 MB chunks to a temporary file that is renamed into place at the end. Memory does
+ * not grow with the project: no annotation array and no giant string are ever built.
  *
  * The format follows what COCO readers expect (annotation-tools-and-coco.md §3.6): ids from 1
  * for images, categories and annotations; size [height, width]; width/height after EXIF
@@ -14,7 +14,6 @@ import path from 'node:path'
 import type { ExportReport } from '../../../../common/ipc/types'
 import { countsFromString, decodeRle, maskToPolygons, type CocoRle } from '../../../../common/mask/index'
 import { StudioError } from '../../../../common/ipc/result'
-import { openConnection } from '../../store/connection'
 import type { AnnotationStatus, Project } from '../../store/index'
 import { AtomicTextWriter } from '../atomicWriter'
 import { ReportLines, type ProgressListener } from '../report'
@@ -41,18 +40,15 @@ interface ExportedImage {
 
 export async function exportCoco(project: Project, outFile: string, options: CocoExportOptions = {}): Promise<ExportReport> {
   const statuses = options.statuses ?? ['accepted', 'edited']
-  const reader = openConnection(project.file, { readonly: true })
+  const snapshot = project.openExportSnapshot()
   const writer = await AtomicTextWriter.create(outFile)
   const warnings = new ReportLines()
   let annotationCount = 0
   try {
-    reader.exec('BEGIN')
-    const categoryFilter = options.categoryIds ? new Set(options.categoryIds) : null
-    const categories = (reader.prepare('SELECT id, name, supercategory FROM categories ORDER BY id').all() as { id: number; name: string; supercategory: string | null }[]).filter(
-      (category) => !categoryFilter || categoryFilter.has(category.id),
-    )
+    const filter = { statuses, ...(options.categoryIds ? { categoryIds: options.categoryIds } : {}) }
+    const categories = snapshot.categories(filter)
     const categoryIds = new Map(categories.map((category, i) => [category.id, i + 1]))
-    const total = (reader.prepare(`SELECT count(*) AS n FROM annotations WHERE status IN (SELECT value FROM json_each(?)) AND rle IS NOT NULL`).get(JSON.stringify(statuses)) as { n: number }).n
+    const total = snapshot.countMasks(filter)
 
     const write = async (text: string): Promise<void> => {
       if (writer.write(text)) await writer.flush()
@@ -62,22 +58,16 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
     await write('],"images":[')
     const images = new Map<number, ExportedImage>()
     let separator = ''
-    for (const row of reader.prepare('SELECT id, rel_path, width, height FROM images ORDER BY id').iterate() as Iterable<{ id: number; rel_path: string; width: number; height: number }>) {
+    for (const row of snapshot.images()) {
       const exported = { id: images.size + 1, width: row.width, height: row.height }
       images.set(row.id, exported)
-      await write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.rel_path)},"width":${row.width},"height":${row.height}}`)
+      await write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.relPath)},"width":${row.width},"height":${row.height}}`)
       separator = ','
     }
     await write('],"annotations":[')
     separator = ''
-    // Raw rows (arrays) cost a fraction of row objects at a million rows.
-    const rows = reader
-      .prepare(`SELECT id, image_id, category_id, rle, area, bbox_x, bbox_y, bbox_w, bbox_h, iscrowd, score FROM annotations
-                WHERE status IN (SELECT value FROM json_each(?)) AND rle IS NOT NULL ORDER BY id`)
-      .raw(true)
-      .iterate(JSON.stringify(statuses)) as Iterable<[number, number, number, string, number, number, number, number, number, number, number | null]>
     let seen = 0
-    for (const [id, imageId, projectCategoryId, counts, area, x, y, w, h, iscrowd, score] of rows) {
+    for (const { id, imageId, categoryId: projectCategoryId, counts, area, bbox, iscrowd, score } of snapshot.masks(filter)) {
       if (++seen % 10_000 === 0) {
         if (options.signal?.aborted) throw new StudioError('cancelled', 'the export was cancelled; no file was written')
         options.onProgress?.({ phase: 'write annotations', done: seen, total })
@@ -104,20 +94,20 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
       const scoreField = score === null ? '' : `,"score":${score}`
       const full = writer.write(
         `${separator}{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
-          `"area":${area},"bbox":[${x},${y},${w},${h}],"iscrowd":${iscrowd}${scoreField}}`,
+          `"area":${area},"bbox":[${bbox[0]},${bbox[1]},${bbox[2]},${bbox[3]}],"iscrowd":${iscrowd ? 1 : 0}${scoreField}}`,
       )
       if (full) await writer.flush() // awaiting only per buffer, not per row
       separator = ','
     }
     await write(']}\n')
-    reader.exec('COMMIT')
+    snapshot.close()
     await writer.commit()
     return { path: outFile, images: images.size, annotations: annotationCount, warnings: warnings.toArray() }
   } catch (error) {
     await writer.abort()
     throw error
   } finally {
-    reader.close()
+    snapshot.close()
   }
 }
 

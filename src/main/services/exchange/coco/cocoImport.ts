@@ -5,19 +5,19 @@
  * 1. pass 1 streams `images` and `categories` (and any other member) and validates them;
  * 2. images are matched to the project (files under imagesDir may be probed; nothing written);
  * 3. pass 2 streams `annotations`, validates each, converts its segmentation to the stored RLE
- *    with the mask core and stages it in a TEMP table (connection-private, outside the project);
- * 4. one transaction adds new images and categories and copies the staged annotations.
+ *    with the mask core and stages it (Project.beginImport: outside the project file);
+ * 4. the stager's commit adds new images and categories and the staged annotations in one
+ *    transaction.
  *
  * Any malformed record rejects the file with messages naming JSON paths, and the project is
- * unchanged. A crash before step 4 commits leaves only the temp table, which SQLite discards.
+ * unchanged. A crash before step 4 commits leaves only staged rows, which SQLite discards.
  */
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { StudioError, formatPath } from '../../../../common/ipc/result'
 import type { ImportReport } from '../../../../common/ipc/types'
 import { MaskFormatError, segmentationToRle } from '../../../../common/mask/index'
-import { statement } from '../../store/connection'
-import { storedMaskFromRle, toRelPath, type Project } from '../../store/index'
+import { storedMaskFromRle, toRelPath, type ImportStager, type Project } from '../../store/index'
 import { JsonSyntaxError } from '../json/jsonDiagnose'
 import { scanJsonSections } from '../json/jsonSections'
 import { ReportLines, importReport, type ProgressListener } from '../report'
@@ -44,7 +44,6 @@ export class CocoImportError extends StudioError {
 }
 
 const SECTIONS = new Set(['images', 'annotations', 'categories'])
-const STAGE_BATCH = 2000
 const running = new WeakSet<Project>()
 
 class Issues {
@@ -66,9 +65,8 @@ export async function importCoco(project: Project, file: string, options: CocoIm
   if (!(await stat(file).catch(() => null))?.isFile()) throw new StudioError('not-found', `${file} does not exist`)
   if (running.has(project)) throw new StudioError('conflict', 'an import is already running in this project')
   running.add(project)
-  const db = project.db
+  let stager: ImportStager | undefined
   try {
-    db.exec('DROP TABLE IF EXISTS temp.coco_staged')
     const issues = new Issues(path.basename(file), options.maxIssues ?? 20)
     const scan = async (wanted: string, onElement: (key: string, index: number, value: unknown) => void, phase: string) => {
       try {
@@ -113,21 +111,14 @@ export async function importCoco(project: Project, file: string, options: CocoIm
     const resolution = await resolveCocoImages(project, images, { ...(options.imagesDir ? { imagesDir: options.imagesDir } : {}), ...(options.signal ? { signal: options.signal } : {}) })
 
     // Pass 2: annotations, converted and staged.
-    db.exec(`CREATE TEMP TABLE coco_staged (coco_image INTEGER, coco_category INTEGER, rle TEXT, area INTEGER,
-      bbox_x INTEGER, bbox_y INTEGER, bbox_w INTEGER, bbox_h INTEGER, iscrowd INTEGER, score REAL, method TEXT)`)
-    const stage = statement(db, 'INSERT INTO temp.coco_staged VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-    let batch: unknown[][] = []
-    const flush = db.transaction(() => {
-      for (const row of batch) stage.run(...row)
-      batch = []
-    })
+    const staging = (stager = project.beginImport())
     const annotationIds = new Set<number>()
     const skippedPerImage = new Map<number, number>()
     const duplicates = new ReportLines()
     const existingMasks = new Map<number, Set<string>>()
     // Re-importing a file must not double its annotations; a project without any skips the check.
     const dedupe = Object.values(project.images.annotationCounts()).some((n) => n > 0)
-    const sourceJson = JSON.stringify(path.basename(file))
+    const sourceFile = path.basename(file)
     let staged = 0
     await scan(
       'annotations',
@@ -159,41 +150,39 @@ export async function importCoco(project: Project, file: string, options: CocoIm
         if (dedupe && target.kind === 'existing' && isDuplicate(project, existingMasks, target.imageId, category.name, mask.counts)) {
           return duplicates.add(at, `the same ${category.name} mask is already on ${project.images.get(target.imageId)!.relPath}; not added again`)
         }
-        const method = `{"coco":{"file":${sourceJson},"id":${annotation.id ?? null}}}`
-        batch.push([annotation.image_id, annotation.category_id, mask.counts, mask.area, ...mask.bbox, annotation.iscrowd ?? 0, annotation.score ?? null, method])
         staged++
-        if (batch.length >= STAGE_BATCH && issues.list.length === 0) flush()
+        // Once the file is known bad nothing will be committed: stop staging, keep collecting issues.
+        if (issues.list.length > 0) return
+        staging.stageAnnotation({
+          imageKey: annotation.image_id,
+          categoryKey: annotation.category_id,
+          mask,
+          iscrowd: annotation.iscrowd === 1,
+          status: 'accepted',
+          source: 'manual',
+          score: annotation.score ?? null,
+          method: { coco: { file: sourceFile, id: annotation.id ?? null } },
+        })
       },
       'read annotations',
     )
     issues.throwIfAny()
-    flush()
 
     // One transaction: new images, categories, annotations.
     options.onProgress?.({ phase: 'write', done: 0, total: staged })
     const tally = { images: 0, annotations: 0, categories: 0 }
-    project.transaction(() => {
-      db.exec('CREATE TEMP TABLE coco_images (coco_id INTEGER PRIMARY KEY, image_id INTEGER); CREATE TEMP TABLE coco_categories (coco_id INTEGER PRIMARY KEY, category_id INTEGER)')
-      const mapImage = statement(db, 'INSERT INTO temp.coco_images VALUES (?, ?)')
+    tally.annotations = staging.commit((keys) => {
       const fresh = [...resolution].filter((entry): entry is [number, Extract<ImageResolution, { kind: 'new' }>] => entry[1].kind === 'new')
       if (fresh.length > 0) project.coverFolder(options.imagesDir!)
       const added = project.images.add(fresh.map(([, { file: imageFile, probe }]) => ({ ...probe, relPath: toRelPath(project.imagesRoot, imageFile) })))
       tally.images = added.length
-      fresh.forEach(([cocoId], i) => mapImage.run(cocoId, added[i]!.id))
-      for (const [cocoId, target] of resolution) if (target.kind === 'existing') mapImage.run(cocoId, target.imageId)
-      const mapCategory = statement(db, 'INSERT INTO temp.coco_categories VALUES (?, ?)')
+      fresh.forEach(([cocoId], i) => keys.image(cocoId, added[i]!.id))
+      for (const [cocoId, target] of resolution) if (target.kind === 'existing') keys.image(cocoId, target.imageId)
       for (const [cocoId, category] of categories) {
         const known = project.categories.byName(category.name)
         if (!known) tally.categories++
-        mapCategory.run(cocoId, (known ?? project.categories.create({ name: category.name, supercategory: category.supercategory ?? null })).id)
+        keys.category(cocoId, (known ?? project.categories.create({ name: category.name, supercategory: category.supercategory ?? null })).id)
       }
-      const now = project.now()
-      tally.annotations = project.annotations.importSelect(
-        `SELECT m.image_id, c.category_id, s.rle, s.area, s.bbox_x, s.bbox_y, s.bbox_w, s.bbox_h, s.iscrowd, 'accepted', 'manual', s.score, NULL, s.method, NULL, 1, ?, ?
-         FROM temp.coco_staged s JOIN temp.coco_images m ON m.coco_id = s.coco_image JOIN temp.coco_categories c ON c.coco_id = s.coco_category ORDER BY s.rowid`,
-        now,
-        now,
-      )
     })
     const skipped = new ReportLines()
     for (const [cocoId, target] of resolution) {
@@ -203,7 +192,7 @@ export async function importCoco(project: Project, file: string, options: CocoIm
     }
     return importReport(tally, skipped, duplicates)
   } finally {
-    db.exec('DROP TABLE IF EXISTS temp.coco_staged; DROP TABLE IF EXISTS temp.coco_images; DROP TABLE IF EXISTS temp.coco_categories')
+    stager?.close()
     running.delete(project)
   }
 }
@@ -212,11 +201,8 @@ export async function importCoco(project: Project, file: string, options: CocoIm
 function isDuplicate(project: Project, cache: Map<number, Set<string>>, imageId: number, categoryName: string, counts: string): boolean {
   let known = cache.get(imageId)
   if (!known) {
-    const rows = statement(project.db, 'SELECT c.name, a.rle FROM annotations a JOIN categories c ON c.id = a.category_id WHERE a.image_id = ? AND a.rle IS NOT NULL').all(imageId) as {
-      name: string
-      rle: string
-    }[]
-    cache.set(imageId, (known = new Set(rows.map((row) => `${row.name}\u0000${row.rle}`))))
+    const masks = project.annotations.masksByCategoryName(imageId)
+    cache.set(imageId, (known = new Set(masks.map((mask) => `${mask.categoryName}\u0000${mask.counts}`))))
   }
   return known.has(`${categoryName}\u0000${counts}`)
 }

@@ -25,7 +25,7 @@ export interface PersegExportOptions {
 }
 
 export async function exportPerseg(project: Project, outDir: string, options: PersegExportOptions = {}): Promise<ExportReport> {
-  const statuses = JSON.stringify(options.statuses ?? ['accepted', 'edited'])
+  const statuses = options.statuses ?? ['accepted', 'edited']
   const categories = project.categories.list().filter((c) => !options.categoryIds || options.categoryIds.includes(c.id))
   const warnings = new ReportLines()
   const used = new Set<string>()
@@ -36,11 +36,7 @@ export async function exportPerseg(project: Project, outDir: string, options: Pe
       let folder = safeFolderName(category.name)
       while (used.has(folder.toLowerCase())) folder = `${folder}_${category.id}`
       used.add(folder.toLowerCase())
-      const imageIds = (
-        project.db
-          .prepare(`SELECT DISTINCT image_id FROM annotations WHERE category_id = ? AND rle IS NOT NULL AND status IN (SELECT value FROM json_each(?)) ORDER BY image_id`)
-          .all(category.id, statuses) as { image_id: number }[]
-      ).map((row) => row.image_id)
+      const imageIds = project.annotations.imageIdsWithMasks(category.id, statuses)
       if (imageIds.length === 0) continue
       await mkdir(path.join(root, 'Images', folder), { recursive: true })
       await mkdir(path.join(root, 'Annotations', folder), { recursive: true })

@@ -12,7 +12,6 @@ import type { ImportReport } from '../../../../common/ipc/types'
 import { maskArea, type BinaryMask } from '../../../../common/mask/index'
 import { readMaskImage } from '../../images/maskPng'
 import { hasImageExtension, type ImageProbe } from '../../images/probe'
-import { statement } from '../../store/connection'
 import { storedMaskFromBinary, toRelPath, type AnnotationDraft, type Project } from '../../store/index'
 import { probeAll } from '../folderImport'
 import { ReportLines, importReport, type ProgressListener } from '../report'
@@ -121,12 +120,10 @@ export async function importPerseg(project: Project, root: string, options: Pers
       if (!firstOfObject.has(entry.object) && !empty) firstOfObject.set(entry.object, drafts.length)
       drafts.push({ imageId, categoryId: category.id, mask: empty ? null : storedMaskFromBinary(mask), status: empty ? 'absent' : 'accepted', source: 'manual', method: { perseg: path.relative(root, entry.mask!) } })
     })
-    tally.annotations = project.annotations.importMany(drafts)
+    const ids = project.annotations.importMany(drafts)
+    tally.annotations = ids.length
     if (options.markReferences !== false && firstOfObject.size > 0) {
-      // importMany's rows took consecutive ids (one transaction, AUTOINCREMENT), ending at seq.
-      const last = (statement(project.db, "SELECT seq FROM sqlite_sequence WHERE name = 'annotations'").get() as { seq: number }).seq
-      const firstId = last - drafts.length + 1
-      project.references.importReferences([...firstOfObject.values()].map((index) => firstId + index))
+      project.references.importReferences([...firstOfObject.values()].map((index) => ids[index]!))
     }
   })
   return importReport(tally, skipped, duplicates)
