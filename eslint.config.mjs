@@ -40,6 +40,8 @@ const servicesHaveNoElectron = restrict(
   ['electron'],
 )
 const editorIsFrameworkFree = restrict('renderer/src/editor is framework-free: no React or Konva.', UI)
+const NO_SERVER_IN_DESKTOP = 'the desktop app does not import the browser-mode server; what both serve lives in src/main/services/web or src/main/api.'
+const desktopHasNoServer = restrict(NO_SERVER_IN_DESKTOP, [], [{ group: ['**/server/*', '**/server'], message: NO_SERVER_IN_DESKTOP }])
 
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
 
@@ -75,6 +77,10 @@ export default tseslint.config(
     files: ['src/main/**/*.ts', 'src/cli/**/*.ts'],
     ignores: ['src/main/electron/**', 'src/main/index.ts'],
     rules: { 'no-restricted-imports': rule(servicesHaveNoElectron) },
+  },
+  {
+    files: ['src/main/electron/**/*.ts', 'src/main/index.ts'],
+    rules: { 'no-restricted-imports': rule(desktopHasNoServer) },
   },
   {
     files: ['src/preload/**/*.ts'],
