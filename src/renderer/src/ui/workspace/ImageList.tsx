@@ -57,7 +57,15 @@ export function ImageList() {
               data-image-id={item.id}
               data-state={item.state}
             >
-              <img className="image-row__thumb" src={mediaPath(item, 'thumb')} alt="" loading="lazy" onError={(event) => (event.currentTarget.style.visibility = 'hidden')} />
+              {/* Keyed by URL: a row reused for another project's image gets a fresh element, not one an old 404 hid. */}
+              <img
+                key={mediaPath(item, 'thumb')}
+                className="image-row__thumb"
+                src={mediaPath(item, 'thumb')}
+                alt=""
+                loading="lazy"
+                onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
+              />
               <span className="image-row__text">
                 <span className="image-row__name" title={item.fileName}>
                   {item.fileName}
