@@ -51,6 +51,8 @@ const noSqlOutsideStore = [
   { selector: `Literal[value=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
   { selector: `TemplateElement[value.raw=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
 ]
+const NO_SERVER_IN_DESKTOP = 'the desktop app does not import the browser-mode server; what both serve lives in src/main/services/web or src/main/api.'
+const desktopHasNoServer = restrict(NO_SERVER_IN_DESKTOP, [], [{ group: ['**/server/*', '**/server'], message: NO_SERVER_IN_DESKTOP }])
 
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
 
@@ -94,7 +96,7 @@ export default tseslint.config(
   },
   {
     files: ['src/main/electron/**/*.ts', 'src/main/index.ts'],
-    rules: { 'no-restricted-imports': rule(storeOwnsSql), 'no-restricted-syntax': noSqlOutsideStore },
+    rules: { 'no-restricted-imports': rule(storeOwnsSql, desktopHasNoServer), 'no-restricted-syntax': noSqlOutsideStore },
   },
   {
     files: ['src/preload/**/*.ts'],

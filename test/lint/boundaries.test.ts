@@ -42,6 +42,13 @@ describe('layer boundaries (npm run lint)', () => {
     )
   })
 
+  it('keeps the browser-mode server out of the desktop app', async () => {
+    for (const source of ["import { serveStatic } from '../server/staticFiles'", "import { startStudioServer } from '../server/server'"]) {
+      expect(await ruleIdsFor('src/main/electron/probe.ts', `${source}\nexport const x = 1\n`), source).toContain('no-restricted-imports')
+    }
+    expect(await ruleIdsFor('src/main/electron/probe.ts', "import { resolveStaticPath } from '../services/web/staticFiles'\nexport const x = resolveStaticPath\n")).toEqual([])
+  })
+
   it('accepts the same imports where they belong', async () => {
     expect(await ruleIdsFor('src/main/electron/probe.ts', "import { app } from 'electron'\nexport const x = app\n")).toEqual([])
     expect(await ruleIdsFor('src/main/services/probe.ts', "import fs from 'node:fs'\nexport const x = fs\n")).toEqual([])

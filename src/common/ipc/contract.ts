@@ -207,10 +207,8 @@ export const invokeChannels = {
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
 } as const
 
-/** Media served by id at relative URLs (Electron protocol and browser mode alike). */
-export const PREVIEW_MAX_SIDE = 4096
-export const THUMBNAIL_SIDE = 256
-export const mediaPath = (imageId: number, kind: 'preview' | 'thumb'): string => `media/image/${imageId}/${kind}`
+/** Media served by id and content fingerprint at relative URLs (Electron protocol and browser mode alike). */
+export { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE, mediaPath } from './media'
 
 export const eventChannels = {
   /** Progress and completion of any background job; `revision` orders reports of one job. */

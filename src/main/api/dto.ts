@@ -31,7 +31,16 @@ export function annotationInfo(project: Project, annotation: Annotation): Annota
 
 export function imageItemDto(item: ImageListItem): ImageItemDto {
   const annotationCount = Object.values(item.counts).reduce((sum, n) => sum + n, 0)
-  return { id: item.id, fileName: item.relPath, width: item.width, height: item.height, state: item.state, annotationCount, minScore: item.minScore }
+  return {
+    id: item.id,
+    fileName: item.relPath,
+    width: item.width,
+    height: item.height,
+    contentHash: item.contentHash,
+    state: item.state,
+    annotationCount,
+    minScore: item.minScore,
+  }
 }
 
 export function categoryDto(project: Project, category: Category): CategoryDto {

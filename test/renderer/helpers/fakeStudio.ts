@@ -475,7 +475,9 @@ export class FakeStudio implements StudioApi {
 
   private item(image: FakeImage): ImageListItem {
     const { state, count, minScore } = this.imageState(image.id)
-    return { ...image, state, annotationCount: count, minScore }
+    // A stand-in for the file's SHA-256: distinct per image, the shape media URLs expect.
+    const contentHash = image.id.toString(16).padStart(8, '0').repeat(8)
+    return { ...image, contentHash, state, annotationCount: count, minScore }
   }
 
   private imageList(request: RequestOf<'image:list'>): ResponseOf<'image:list'> {

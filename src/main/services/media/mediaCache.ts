@@ -6,11 +6,9 @@
  */
 import { mkdir, rename, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE } from '../../../common/ipc/contract'
+import { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE, type MediaKind } from '../../../common/ipc/media'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../images/loadImage'
 import { sharpSource } from '../images/sharpSource'
-
-export type MediaKind = 'preview' | 'thumb'
 
 const SIZES: Record<MediaKind, number> = { preview: PREVIEW_MAX_SIDE, thumb: THUMBNAIL_SIDE }
 const QUALITY: Record<MediaKind, number> = { preview: 90, thumb: 80 }

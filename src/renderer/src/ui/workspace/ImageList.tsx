@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
-import { thumbUrl } from '../../editor/media'
+import { mediaPath } from '../../../../common/ipc/media'
 import { IMAGE_STATE_LABELS } from './labels'
 import { useEditor, useEditorState } from '../editorContext'
 
@@ -57,7 +57,15 @@ export function ImageList() {
               data-image-id={item.id}
               data-state={item.state}
             >
-              <img className="image-row__thumb" src={thumbUrl(item.id)} alt="" loading="lazy" onError={(event) => (event.currentTarget.style.visibility = 'hidden')} />
+              {/* Keyed by URL: a row reused for another project's image gets a fresh element, not one an old 404 hid. */}
+              <img
+                key={mediaPath(item, 'thumb')}
+                className="image-row__thumb"
+                src={mediaPath(item, 'thumb')}
+                alt=""
+                loading="lazy"
+                onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
+              />
               <span className="image-row__text">
                 <span className="image-row__name" title={item.fileName}>
                   {item.fileName}
