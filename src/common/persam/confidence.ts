@@ -7,8 +7,7 @@
  *    reference's. A distractor that shares one colour (one part) with the target can peak as high
  *    as the target itself, but the mix of features under its mask does not match.
  */
-import { GRID } from './locationMap'
-import { CHANNELS } from './features'
+import { SAM_FEATURES, SAM_GRID } from '../sam/geometry'
 
 export interface ConfidenceSignals {
   /** Location map value at the positive point, relative to the reference's own peak (1 = as good a match). */
@@ -72,22 +71,22 @@ export function maskFeatureSimilarity(
   unitReference: Float32Array,
 ): number {
   const cells: number[] = []
-  for (let i = 0; i < GRID; i++) {
+  for (let i = 0; i < SAM_GRID; i++) {
     const cy = 16 * i + 8
     if (cy > resized.resizedHeight) break
     const y = Math.min(mask.height - 1, Math.floor((cy / resized.resizedHeight) * mask.height))
-    for (let j = 0; j < GRID; j++) {
+    for (let j = 0; j < SAM_GRID; j++) {
       const cx = 16 * j + 8
       if (cx > resized.resizedWidth) break
       const x = Math.min(mask.width - 1, Math.floor((cx / resized.resizedWidth) * mask.width))
-      if (mask.data[y * mask.width + x]) cells.push(i * GRID + j)
+      if (mask.data[y * mask.width + x]) cells.push(i * SAM_GRID + j)
     }
   }
   if (cells.length === 0) return 0
-  const cellCount = GRID * GRID
+  const cellCount = SAM_GRID * SAM_GRID
   let dot = 0
   let norm = 0
-  for (let c = 0; c < CHANNELS; c++) {
+  for (let c = 0; c < SAM_FEATURES; c++) {
     let sum = 0
     const base = c * cellCount
     for (const cell of cells) sum += embedding[base + cell]!

@@ -9,7 +9,7 @@
  * A mask too small to select any cell falls back to the cells it covers most, instead of the
  * reference's NaN.
  */
-import { GRID, type ImageGeometry } from './locationMap'
+import { SAM_GRID, type SamGeometry } from '../sam/geometry'
 import { PersamInputError } from './features'
 
 export interface MaskLike {
@@ -43,7 +43,7 @@ function integral(mask: MaskLike): Float64Array {
   return table
 }
 
-export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): ReferenceCells {
+export function selectReferenceCells(mask: MaskLike, geometry: SamGeometry): ReferenceCells {
   const { originalWidth: width, originalHeight: height, resizedWidth, resizedHeight } = geometry
   if (mask.width !== width || mask.height !== height) {
     throw new PersamInputError(`reference mask is ${mask.width}x${mask.height} but its image is ${width}x${height}`)
@@ -64,16 +64,16 @@ export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): R
     return (sum / ((y1 - y0) * (x1 - x0))) * area
   }
 
-  const selection = new Uint8Array(GRID * GRID)
+  const selection = new Uint8Array(SAM_GRID * SAM_GRID)
   let count = 0
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
+  for (let i = 0; i < SAM_GRID; i++) {
+    for (let j = 0; j < SAM_GRID; j++) {
       const r = i * CELL + 7
       const c = j * CELL + 7
       const centre =
         (coverage(r, r + 1, c, c + 1) + coverage(r, r + 1, c + 1, c + 2) + coverage(r + 1, r + 2, c, c + 1) + coverage(r + 1, r + 2, c + 1, c + 2)) / 4
       if (centre >= 0.5) {
-        selection[i * GRID + j] = 1
+        selection[i * SAM_GRID + j] = 1
         count++
       }
     }
@@ -81,11 +81,11 @@ export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): R
   if (count > 0) return { selection, count, usedFallback: false }
 
   let best = 0
-  const cellCoverage = new Float64Array(GRID * GRID)
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
+  const cellCoverage = new Float64Array(SAM_GRID * SAM_GRID)
+  for (let i = 0; i < SAM_GRID; i++) {
+    for (let j = 0; j < SAM_GRID; j++) {
       const value = coverage(i * CELL, (i + 1) * CELL, j * CELL, (j + 1) * CELL)
-      cellCoverage[i * GRID + j] = value
+      cellCoverage[i * SAM_GRID + j] = value
       if (value > best) best = value
     }
   }

@@ -8,7 +8,7 @@
  */
 import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
 import { definedOnly } from '../util/objects'
-import type { DecodeResult, FusionWeights, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
+import { lowResPlane, type DecodeResult, type FusionWeights, type ImageEmbedding, type MaskExtent, type MaskOutput, type SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { attentionSimilarity, type AttentionAlignment } from './attention'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
@@ -62,10 +62,6 @@ function bestMultimask(result: DecodeResult): number {
   let best = 1
   for (let k = 2; k < Math.min(4, result.maskCount); k++) if (result.iouPredictions[k]! > result.iouPredictions[best]!) best = k
   return best
-}
-
-function lowRes(result: DecodeResult, index: number): Float32Array {
-  return result.lowResLogits.slice(index * 256 * 256, (index + 1) * 256 * 256)
 }
 
 /** One plane of a 'binary' decode, copied so set operations can work on aligned words. */
@@ -176,7 +172,7 @@ export async function segmentImage(
       coarseBox = boxInImage(first.fused.extent, image, width, height)
       coarseLowRes = first.fused.lowResLogits
     } else {
-      coarseLowRes = lowRes(first, 0)
+      coarseLowRes = lowResPlane(first.lowResLogits, 0)
     }
 
     // Step 2: refine with the coarse logits (PerSAM-F also boxes the fused mask).
@@ -191,7 +187,7 @@ export async function segmentImage(
     // Step 3: box + mask input. An empty mask has no box (the reference crashes there): keep step 2.
     const box = boxInImage(extent, image, width, height)
     if (box) {
-      const third = await run(points, { box, maskInput: lowRes(second, secondChoice), maskOutput: 'binary' })
+      const third = await run(points, { box, maskInput: lowResPlane(second.lowResLogits, secondChoice), maskOutput: 'binary' })
       const refined = bestMultimask(third)
       if (third.extents[refined]!.area > 0) {
         chosen = refined

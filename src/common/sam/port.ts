@@ -2,7 +2,7 @@
  * What the rest of the studio (the PerSAM engine, the studio API) needs from a SAM model, as
  * plain data: the worker-backed runtime in src/main/services/sam implements these ports.
  */
-import type { SamGeometry, Size } from './geometry'
+import { SAM_FEATURES, SAM_GRID, SAM_LOW_RES, type SamGeometry, type Size } from './geometry'
 import type { CocoRle } from '../mask/rle'
 import type { PromptBox, PromptPoint } from './prompts'
 
@@ -15,8 +15,10 @@ export interface ImageEmbedding {
   readonly geometry: SamGeometry
 }
 
-export const EMBEDDING_DIMS = [256, 64, 64] as const
-export const EMBEDDING_LENGTH = 256 * 64 * 64
+export const EMBEDDING_DIMS = [SAM_FEATURES, SAM_GRID, SAM_GRID] as const
+export const EMBEDDING_LENGTH = SAM_FEATURES * SAM_GRID * SAM_GRID
+/** Values in one low-res logits plane (SAM_LOW_RES x SAM_LOW_RES). */
+export const LOW_RES_PLANE = SAM_LOW_RES * SAM_LOW_RES
 
 export interface DecodeRequest {
   readonly embedding: ImageEmbedding
@@ -111,4 +113,9 @@ export interface SamDecoderPort {
 /** One plane of a [maskCount, ...] result, without copying. */
 export function maskPlane(values: Float32Array, index: number, planeSize: number): Float32Array {
   return values.subarray(index * planeSize, (index + 1) * planeSize)
+}
+
+/** A copy of candidate `index`'s low-res logits, ready to feed back as maskInput. */
+export function lowResPlane(lowResLogits: Float32Array, index: number): Float32Array {
+  return lowResLogits.slice(index * LOW_RES_PLANE, (index + 1) * LOW_RES_PLANE)
 }
