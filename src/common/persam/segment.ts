@@ -65,10 +65,9 @@ function bestMultimask(result: DecodeResult): number {
 }
 
 /** One plane of a 'binary' decode, copied so set operations can work on aligned words. */
-function binaryPlane(result: DecodeResult, index: number): BinaryMask {
+function binaryPlane(result: DecodeResult<'binary'>, index: number): BinaryMask {
   const { width, height } = result.outputSize
   const plane = width * height
-  if (!result.binaryMasks) throw new Error('the decoder did not return binary masks')
   return { width, height, data: result.binaryMasks.slice(index * plane, (index + 1) * plane) }
 }
 
@@ -98,9 +97,9 @@ export async function segmentImage(
   const negative = target.method === 'persam' ? map.extreme('min') : null
 
   let decoderCalls = 0
-  const decode = (
+  const decode = <K extends MaskOutput, F extends FusionWeights | undefined = undefined>(
     points: PromptPoint[],
-    extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: MaskOutput; fusionWeights?: FusionWeights },
+    extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: K; fusionWeights?: F },
   ) => {
     decoderCalls++
     return decoder.decode({
@@ -112,7 +111,7 @@ export async function segmentImage(
       attnSim: extra.guided ? attnSim : null,
       targetEmbedding: extra.guided ? target.targetEmbedding : null,
       maskOutput: extra.maskOutput,
-      fusionWeights: extra.fusionWeights ?? null,
+      fusionWeights: extra.fusionWeights,
     })
   }
 

@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { SAM_CANVAS, SAM_FEATURES, SAM_GRID, SAM_LOW_RES } from '../../../common/sam/geometry'
 import { encodeRle, encodeRleScaled, type CocoRle } from '../../../common/mask'
 import type { Size } from '../../../common/sam/geometry'
-import { EMBEDDING_LENGTH, LOW_RES_PLANE } from '../../../common/sam/port'
+import { EMBEDDING_LENGTH, LOW_RES_PLANE, type MaskOutput, type MaskPayload } from '../../../common/sam/port'
 import { fuseMultimask, maskExtents, thresholdLogits, upscaleLogitsToMask } from '../../../common/sam/postprocess'
 import { normalizeToCanvas, toHwcFloat } from '../../../common/sam/preprocess'
 import { encodePrompt } from '../../../common/sam/prompts'
@@ -113,10 +113,8 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     return { index, mask }
   })
   return {
+    ...maskPayload(job.maskOutput, maskValues, () => fullSizeRles(maskValues, maskCount, job.outputSize, fullSize)),
     maskCount,
-    masks: job.maskOutput === 'logits' ? maskValues : new Float32Array(0),
-    binaryMasks: job.maskOutput === 'binary' ? thresholdLogits(maskValues) : null,
-    rles: job.maskOutput === 'rle' ? fullSizeRles(maskValues, maskCount, job.outputSize, fullSize) : null,
     extents: maskExtents(maskValues, maskCount, width, height),
     outputSize: job.outputSize,
     iouPredictions: iou.data as Float32Array,
@@ -124,5 +122,19 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     fullSizeMasks,
     fused: job.fusionWeights ? fuseMultimask(job.fusionWeights, maskValues, lowRes.data as Float32Array, width, height) : null,
     decoderMs,
+  }
+}
+
+/** The masks in the form the job asked for; 'none' keeps them in the worker. */
+function maskPayload(kind: MaskOutput, logits: Float32Array, rles: () => CocoRle[]): MaskPayload {
+  switch (kind) {
+    case 'logits':
+      return { maskOutput: 'logits', masks: logits }
+    case 'binary':
+      return { maskOutput: 'binary', binaryMasks: thresholdLogits(logits) }
+    case 'rle':
+      return { maskOutput: 'rle', rles: rles() }
+    case 'none':
+      return { maskOutput: 'none' }
   }
 }

@@ -75,7 +75,7 @@ export class SegmentService {
       { supersede: 'editor' },
     )
     const decoderMs = performance.now() - decodeStarted
-    const stored = result.rles!.map((rle) => storedMaskFromRle(rle))
+    const stored = result.rles.map((rle) => storedMaskFromRle(rle))
     const recommended = recommendedCandidate(result, request.points.length + (request.box ? 1 : 0))
     this.lastLowRes.set(image.id, lowResPlane(result.lowResLogits, recommended))
     const previewId = `preview-${this.nextPreview++}`
