@@ -46,15 +46,15 @@ describe('resultForRequest', () => {
 
   it('selects the result type from the request (checked by the type checker)', () => {
     const port = null as unknown as SamDecoderPort
-    const call = () => ({
+    const _call = () => ({
       plain: port.decode({ embedding, points: [] }),
       rle: port.decode({ embedding, points: [], maskOutput: 'rle' }),
       fused: port.decode({ embedding, points: [], maskOutput: 'none', fusionWeights: [1, 0, 0] }),
       open: port.decode({ embedding, points: [] } as DecodeRequest),
     })
-    expectTypeOf<Awaited<ReturnType<typeof call>['plain']>>().toEqualTypeOf<DecodeResult<'logits', null>>()
-    expectTypeOf<Awaited<ReturnType<typeof call>['rle']>['rles']>().toEqualTypeOf<readonly CocoRle[]>()
-    expectTypeOf<Awaited<ReturnType<typeof call>['fused']>['fused']>().toEqualTypeOf<FusedMultimask>()
-    expectTypeOf<Awaited<ReturnType<typeof call>['open']>>().toEqualTypeOf<DecodeResult>()
+    expectTypeOf<Awaited<ReturnType<typeof _call>['plain']>>().toEqualTypeOf<DecodeResult<'logits', null>>()
+    expectTypeOf<Awaited<ReturnType<typeof _call>['rle']>['rles']>().toEqualTypeOf<readonly CocoRle[]>()
+    expectTypeOf<Awaited<ReturnType<typeof _call>['fused']>['fused']>().toEqualTypeOf<FusedMultimask>()
+    expectTypeOf<Awaited<ReturnType<typeof _call>['open']>>().toEqualTypeOf<DecodeResult>()
   })
 })
