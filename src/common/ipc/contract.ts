@@ -241,7 +241,6 @@ export type EventPayloadOf<E extends EventChannel> =
   (typeof eventChannels)[E] extends EventSpec<infer P> ? P : never
 
 export const invokeChannelNames = Object.freeze(Object.keys(invokeChannels)) as readonly InvokeChannel[]
-export const eventChannelNames = Object.freeze(Object.keys(eventChannels)) as readonly EventChannel[]
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
   return typeof name === 'string' && Object.hasOwn(invokeChannels, name)

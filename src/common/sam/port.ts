@@ -145,11 +145,6 @@ export interface SamDecoderPort {
   decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(request: DecodeRequest<K, F>): Promise<DecodeResult<K, FusedFor<F>>>
 }
 
-/** One plane of a [maskCount, ...] result, without copying. */
-export function maskPlane(values: Float32Array, index: number, planeSize: number): Float32Array {
-  return values.subarray(index * planeSize, (index + 1) * planeSize)
-}
-
 /** A copy of candidate `index`'s low-res logits, ready to feed back as maskInput. */
 export function lowResPlane(lowResLogits: Float32Array, index: number): Float32Array {
   return lowResLogits.slice(index * LOW_RES_PLANE, (index + 1) * LOW_RES_PLANE)
