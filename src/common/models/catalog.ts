@@ -9,7 +9,7 @@ import { DECODER_FLAVOURS, ENCODER_INPUT_FLAVOURS, MANIFEST_FILE, MODEL_FAMILIES
 export const CATALOG_SCHEMA_VERSION = 1
 export const PROVENANCE_FILE = 'provenance.json'
 
-/** Steps run on a freshly verified model before it is moved into place (issue 10's converter). */
+/** Steps run on a freshly verified model before it is moved into place (e.g. the PerSAM decoder converter, docs/sam-onnx-io.md). */
 export const POST_INSTALL_STEPS = ['persamify-decoder'] as const
 export type PostInstallStepName = (typeof POST_INSTALL_STEPS)[number]
 

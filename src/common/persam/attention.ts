@@ -4,7 +4,7 @@
  *
  * The reference stretches the H x W map over the whole 64x64 grid, but the image occupies only
  * the top-left part of the padded embedding grid, so for non-square images its attention is
- * misaligned with the keys (persam-algorithm.md 2.4). 'aligned' (the default) samples each key
+ * misaligned with the keys (docs/persam-algorithm.md, section 3 and deviation 4). 'aligned' (the default) samples each key
  * cell at its own centre and gives padding cells the lowest value; for square images both modes
  * sample the same positions and agree exactly.
  */

@@ -1,6 +1,6 @@
 /**
  * How sure a proposal is, in [0, 1]. The reference always returns a mask, even when the target is
- * absent (its issue #13). Three signals, each cheap:
+ * absent (docs/persam-algorithm.md, section 6). Three signals, each cheap:
  *  - the location map's peak: how much the best cell looks like the target;
  *  - the decoder's predicted IoU of the chosen mask: how clean the mask is;
  *  - the mask's own feature: the mean embedding over the proposed mask compared with the

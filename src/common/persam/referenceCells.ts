@@ -1,5 +1,5 @@
 /**
- * Which of the 64x64 feature cells a reference mask selects (persam-algorithm.md 2.1).
+ * Which of the 64x64 feature cells a reference mask selects (docs/persam-algorithm.md, section 1).
  *
  * The reference resizes the mask like the image, pads it, samples the 2x2 pixels at the centre of
  * each 16x16 cell and keeps cells whose samples are foreground. We compute each canvas pixel's

@@ -1,5 +1,5 @@
 /**
- * PerSAM / PerSAM-F on one image (persam-algorithm.md 2.2-2.7 and 4.6), plus what users of the
+ * PerSAM / PerSAM-F on one image (docs/persam-algorithm.md, sections 2-4 and 6), plus what users of the
  * reference asked for: a confidence with an "absent" verdict, and several instances.
  *
  * Per instance: location prior -> positive point (and, for PerSAM, a negative one) -> first

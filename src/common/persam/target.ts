@@ -37,7 +37,7 @@ export interface PreparedTarget {
 }
 
 export interface PrepareOptions {
-  /** PerSAM-F fits on decoder masks whose longest side is this (PR #37 of the reference: 256). */
+  /** PerSAM-F fits on decoder masks whose longest side is this (docs/persam-algorithm.md, deviation 9). */
   readonly fitSize?: number
   readonly fitIterations?: number
 }

@@ -44,7 +44,7 @@ const ENCODER_INPUT_NAMES = ['image', 'input_image', 'x', 'input', 'images']
 
 const names = (tensors: readonly TensorInfo[]): string => tensors.map((tensor) => tensor.name).join(', ') || '(none)'
 
-/** Recognised decoder families this runtime does not drive (sam-onnx-models.md §8.1, first match wins). */
+/** Recognised decoder families this runtime does not drive (docs/sam-onnx-io.md, "Other families"; first match wins). */
 const UNSUPPORTED_DECODERS: readonly { readonly family: string; readonly matches: (inputs: ReadonlySet<string>) => boolean }[] = [
   { family: 'SAM3', matches: (inputs) => inputs.has('language_mask') || inputs.has('backbone_fpn_0') },
   { family: 'SAM2 (samexporter)', matches: (inputs) => inputs.has('high_res_feats_0') },

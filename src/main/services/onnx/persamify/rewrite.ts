@@ -1,5 +1,5 @@
 /**
- * Applies PerSAM's decoder changes (persam-algorithm.md 3.2) to a located official-export graph:
+ * Applies PerSAM's decoder changes (docs/sam-onnx-io.md, "The PerSAM decoder") to a located official-export graph:
  *
  * - new inputs attn_sim [1,1,1,4096] and target_embedding [1,1,256];
  * - tokens + t replaces the tokens everywhere (the queries of layer 0 and the query PE, P);
