@@ -8,7 +8,7 @@
  * cell at its own centre and gives padding cells the lowest value; for square images both modes
  * sample the same positions and agree exactly.
  */
-import { SAM_GRID } from '../sam/geometry'
+import { cellCentre, SAM_GRID } from '../sam/geometry'
 import type { LocationMap } from './locationMap'
 import type { Taps } from './taps'
 import { bilinearTaps } from './taps'
@@ -19,7 +19,7 @@ export type AttentionAlignment = 'aligned' | 'reference'
 function alignedTaps(original: number, resized: number): (readonly [number, number, number, number] | null)[] {
   const taps: (readonly [number, number, number, number] | null)[] = []
   for (let i = 0; i < SAM_GRID; i++) {
-    const centre = 16 * i + 8
+    const centre = cellCentre(i)
     if (centre > resized) {
       taps.push(null)
       continue

@@ -7,7 +7,7 @@
  *    reference's. A distractor that shares one colour (one part) with the target can peak as high
  *    as the target itself, but the mix of features under its mask does not match.
  */
-import { SAM_FEATURES, SAM_GRID } from '../sam/geometry'
+import { cellCentre, SAM_FEATURES, SAM_GRID } from '../sam/geometry'
 
 export interface ConfidenceSignals {
   /** Location map value at the positive point, relative to the reference's own peak (1 = as good a match). */
@@ -72,11 +72,11 @@ export function maskFeatureSimilarity(
 ): number {
   const cells: number[] = []
   for (let i = 0; i < SAM_GRID; i++) {
-    const cy = 16 * i + 8
+    const cy = cellCentre(i)
     if (cy > resized.resizedHeight) break
     const y = Math.min(mask.height - 1, Math.floor((cy / resized.resizedHeight) * mask.height))
     for (let j = 0; j < SAM_GRID; j++) {
-      const cx = 16 * j + 8
+      const cx = cellCentre(j)
       if (cx > resized.resizedWidth) break
       const x = Math.min(mask.width - 1, Math.floor((cx / resized.resizedWidth) * mask.width))
       if (mask.data[y * mask.width + x]) cells.push(i * SAM_GRID + j)

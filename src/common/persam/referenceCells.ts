@@ -9,7 +9,7 @@
  * A mask too small to select any cell falls back to the cells it covers most, instead of the
  * reference's NaN.
  */
-import { SAM_GRID, type SamGeometry } from '../sam/geometry'
+import { SAM_CELL, SAM_GRID, type SamGeometry } from '../sam/geometry'
 import { PersamInputError } from './features'
 
 export interface MaskLike {
@@ -27,7 +27,6 @@ export interface ReferenceCells {
   readonly usedFallback: boolean
 }
 
-const CELL = 16
 
 /** Summed-area table of the mask: (W+1) x (H+1), so any axis-aligned box sums in O(1). */
 function integral(mask: MaskLike): Float64Array {
@@ -68,8 +67,8 @@ export function selectReferenceCells(mask: MaskLike, geometry: SamGeometry): Ref
   let count = 0
   for (let i = 0; i < SAM_GRID; i++) {
     for (let j = 0; j < SAM_GRID; j++) {
-      const r = i * CELL + 7
-      const c = j * CELL + 7
+      const r = i * SAM_CELL + 7
+      const c = j * SAM_CELL + 7
       const centre =
         (coverage(r, r + 1, c, c + 1) + coverage(r, r + 1, c + 1, c + 2) + coverage(r + 1, r + 2, c, c + 1) + coverage(r + 1, r + 2, c + 1, c + 2)) / 4
       if (centre >= 0.5) {
@@ -84,7 +83,7 @@ export function selectReferenceCells(mask: MaskLike, geometry: SamGeometry): Ref
   const cellCoverage = new Float64Array(SAM_GRID * SAM_GRID)
   for (let i = 0; i < SAM_GRID; i++) {
     for (let j = 0; j < SAM_GRID; j++) {
-      const value = coverage(i * CELL, (i + 1) * CELL, j * CELL, (j + 1) * CELL)
+      const value = coverage(i * SAM_CELL, (i + 1) * SAM_CELL, j * SAM_CELL, (j + 1) * SAM_CELL)
       cellCoverage[i * SAM_GRID + j] = value
       if (value > best) best = value
     }

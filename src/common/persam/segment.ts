@@ -14,6 +14,7 @@ import { attentionSimilarity, type AttentionAlignment } from './attention'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
 import { cellNorms, maxGrid, similarityGrid } from './features'
 import { LocationMap, type MapPoint } from './locationMap'
+import { SAM_CELL } from '../sam/geometry'
 import type { PreparedTarget } from './target'
 
 export interface SegmentOptions {
@@ -221,8 +222,8 @@ export async function segmentImage(
 function cellAround(point: MapPoint, like: BinaryMask, embedding: ImageEmbedding): BinaryMask {
   const { originalWidth, originalHeight, resizedWidth, resizedHeight } = embedding.geometry
   const data = new Uint8Array(like.width * like.height)
-  const halfX = (8 * originalWidth) / resizedWidth
-  const halfY = (8 * originalHeight) / resizedHeight
+  const halfX = ((SAM_CELL / 2) * originalWidth) / resizedWidth
+  const halfY = ((SAM_CELL / 2) * originalHeight) / resizedHeight
   const sx = like.width / originalWidth
   const sy = like.height / originalHeight
   const x0 = Math.max(0, Math.floor((point.x - halfX) * sx))
