@@ -1,5 +1,5 @@
 /**
- * The models panel (issue 9's UI) in Chromium against the real studio core and model manager:
+ * The models panel in Chromium against the real studio core and model manager:
  * the installed toy model in use, the execution providers with the reasons some are unavailable,
  * choosing one (stored per machine; the panel shows which provider really runs once the model
  * loads), a refused import shown in words, and a real download from a model host on 127.0.0.1

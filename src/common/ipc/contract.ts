@@ -7,6 +7,7 @@
 import { z } from 'zod'
 import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
+import { MAX_PROMPT_POINTS } from './limits'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -98,7 +99,7 @@ export const invokeChannels = {
       .object({
         requestId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
         imageId: id,
-        points: z.array(point).max(64),
+        points: z.array(point).max(MAX_PROMPT_POINTS),
         box: box.optional(),
         /** Refine from the previous preview's low-res logits, or from an annotation's mask. */
         maskInput: z.union([z.literal('previous'), z.object({ annotationId: id }).strict()]).optional(),
@@ -238,7 +239,6 @@ export type EventPayloadOf<E extends EventChannel> =
   (typeof eventChannels)[E] extends EventSpec<infer P> ? P : never
 
 export const invokeChannelNames = Object.freeze(Object.keys(invokeChannels)) as readonly InvokeChannel[]
-export const eventChannelNames = Object.freeze(Object.keys(eventChannels)) as readonly EventChannel[]
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
   return typeof name === 'string' && Object.hasOwn(invokeChannels, name)

@@ -1,5 +1,5 @@
 /**
- * PerSAM / PerSAM-F on one image (persam-algorithm.md 2.2-2.7 and 4.6), plus what users of the
+ * PerSAM / PerSAM-F on one image (docs/persam-algorithm.md, sections 2-4 and 6), plus what users of the
  * reference asked for: a confidence with an "absent" verdict, and several instances.
  *
  * Per instance: location prior -> positive point (and, for PerSAM, a negative one) -> first
@@ -8,12 +8,13 @@
  */
 import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
 import { definedOnly } from '../util/objects'
-import type { DecodeResult, FusionWeights, ImageEmbedding, MaskExtent, MaskOutput, SamDecoderPort } from '../sam/port'
+import { lowResPlane, type DecodeResult, type FusionWeights, type ImageEmbedding, type MaskExtent, type MaskOutput, type SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { attentionSimilarity, type AttentionAlignment } from './attention'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
 import { cellNorms, maxGrid, similarityGrid } from './features'
 import { LocationMap, type MapPoint } from './locationMap'
+import { SAM_CELL } from '../sam/geometry'
 import type { PreparedTarget } from './target'
 
 export interface SegmentOptions {
@@ -64,15 +65,10 @@ function bestMultimask(result: DecodeResult): number {
   return best
 }
 
-function lowRes(result: DecodeResult, index: number): Float32Array {
-  return result.lowResLogits.slice(index * 256 * 256, (index + 1) * 256 * 256)
-}
-
 /** One plane of a 'binary' decode, copied so set operations can work on aligned words. */
-function binaryPlane(result: DecodeResult, index: number): BinaryMask {
+function binaryPlane(result: DecodeResult<'binary'>, index: number): BinaryMask {
   const { width, height } = result.outputSize
   const plane = width * height
-  if (!result.binaryMasks) throw new Error('the decoder did not return binary masks')
   return { width, height, data: result.binaryMasks.slice(index * plane, (index + 1) * plane) }
 }
 
@@ -102,9 +98,9 @@ export async function segmentImage(
   const negative = target.method === 'persam' ? map.extreme('min') : null
 
   let decoderCalls = 0
-  const decode = (
+  const decode = <K extends MaskOutput, F extends FusionWeights | undefined = undefined>(
     points: PromptPoint[],
-    extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: MaskOutput; fusionWeights?: FusionWeights },
+    extra: { box?: PromptBox | null; maskInput?: Float32Array; guided?: boolean; maskOutput: K; fusionWeights?: F },
   ) => {
     decoderCalls++
     return decoder.decode({
@@ -116,7 +112,7 @@ export async function segmentImage(
       attnSim: extra.guided ? attnSim : null,
       targetEmbedding: extra.guided ? target.targetEmbedding : null,
       maskOutput: extra.maskOutput,
-      fusionWeights: extra.fusionWeights ?? null,
+      fusionWeights: extra.fusionWeights,
     })
   }
 
@@ -176,7 +172,7 @@ export async function segmentImage(
       coarseBox = boxInImage(first.fused.extent, image, width, height)
       coarseLowRes = first.fused.lowResLogits
     } else {
-      coarseLowRes = lowRes(first, 0)
+      coarseLowRes = lowResPlane(first.lowResLogits, 0)
     }
 
     // Step 2: refine with the coarse logits (PerSAM-F also boxes the fused mask).
@@ -191,7 +187,7 @@ export async function segmentImage(
     // Step 3: box + mask input. An empty mask has no box (the reference crashes there): keep step 2.
     const box = boxInImage(extent, image, width, height)
     if (box) {
-      const third = await run(points, { box, maskInput: lowRes(second, secondChoice), maskOutput: 'binary' })
+      const third = await run(points, { box, maskInput: lowResPlane(second.lowResLogits, secondChoice), maskOutput: 'binary' })
       const refined = bestMultimask(third)
       if (third.extents[refined]!.area > 0) {
         chosen = refined
@@ -226,8 +222,8 @@ export async function segmentImage(
 function cellAround(point: MapPoint, like: BinaryMask, embedding: ImageEmbedding): BinaryMask {
   const { originalWidth, originalHeight, resizedWidth, resizedHeight } = embedding.geometry
   const data = new Uint8Array(like.width * like.height)
-  const halfX = (8 * originalWidth) / resizedWidth
-  const halfY = (8 * originalHeight) / resizedHeight
+  const halfX = ((SAM_CELL / 2) * originalWidth) / resizedWidth
+  const halfY = ((SAM_CELL / 2) * originalHeight) / resizedHeight
   const sx = like.width / originalWidth
   const sy = like.height / originalHeight
   const x0 = Math.max(0, Math.floor((point.x - halfX) * sx))

@@ -3,7 +3,7 @@
  * features, the decoder's target embedding, the mask-level feature for confidence, and, for
  * PerSAM-F, the two fitted fusion weights.
  */
-import { maskFromLogits, resizeMask, type BinaryMask } from '../mask'
+import { resizeMask, type BinaryMask } from '../mask'
 import type { ImageEmbedding, SamDecoderPort } from '../sam/port'
 import { cellNorms, combineTargets, maxMeanFeature, normalized, similarityGrid, targetFeatures } from './features'
 import { fitFusionWeights, PERSAM_F_ITERATIONS, type FusionFit } from './fusionFit'
@@ -37,7 +37,7 @@ export interface PreparedTarget {
 }
 
 export interface PrepareOptions {
-  /** PerSAM-F fits on decoder masks whose longest side is this (PR #37 of the reference: 256). */
+  /** PerSAM-F fits on decoder masks whose longest side is this (docs/persam-algorithm.md, deviation 9). */
   readonly fitSize?: number
   readonly fitIterations?: number
 }
@@ -105,10 +105,4 @@ export async function prepareTarget(
     referencePeak: peakSum / references.length,
     fallbackReferences,
   }
-}
-
-/** The binary mask of plane `index` of a decoder result (logit > 0). */
-export function planeMask(masks: Float32Array, index: number, width: number, height: number): BinaryMask {
-  const plane = width * height
-  return maskFromLogits({ width, height, data: masks.subarray(index * plane, (index + 1) * plane) })
 }

@@ -20,7 +20,7 @@ import { resourcesDir } from '../services/system/paths'
 import { RecentProjects } from '../services/system/recentProjects'
 import { annotationInfo } from './dto'
 import type { EventHub } from './events'
-import type { DialogService } from './handlers'
+import type { DialogService } from './dialogs'
 
 export interface ProjectSession {
   readonly project: Project

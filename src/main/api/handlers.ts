@@ -10,11 +10,6 @@ import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
 
-/** Native dialogs exist only in the desktop app; other hosts leave this out. */
-export interface DialogService {
-  pickPath(kind: 'folder' | 'open-file' | 'save-file', title: string, defaultName?: string): Promise<string | null>
-}
-
 export function createHandlers(context: StudioContext): Handlers {
   return {
     ...projectHandlers(context),

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { combineConfidence, DEFAULT_CONFIDENCE_MODEL } from '../../../src/common/persam/confidence'
 import { segmentImage } from '../../../src/common/persam/segment'
 import type { PreparedTarget } from '../../../src/common/persam/target'
-import type { DecodeRequest, DecodeResult, ImageEmbedding, SamDecoderPort } from '../../../src/common/sam/port'
+import { resultForRequest, type DecodeRequest, type ImageEmbedding, type MaskPayload, type SamDecoderPort } from '../../../src/common/sam/port'
 import { fuseMultimask, maskExtents } from '../../../src/common/sam/postprocess'
 
 const SIZE = 64
@@ -41,7 +41,7 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
   const requests: DecodeRequest[] = []
   const decoder: SamDecoderPort = {
     capabilities: { maskCount: 4, persamInputs },
-    async decode(request): Promise<DecodeResult> {
+    async decode(request) {
       requests.push(request)
       const plane = SIZE * SIZE
       const masks = new Float32Array(4 * plane).fill(-10)
@@ -51,18 +51,19 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
         }
       }
       const output = request.maskOutput ?? 'logits'
-      return {
+      if (output === 'rle') throw new Error('the scripted decoder does not encode RLE')
+      const payload: MaskPayload =
+        output === 'logits' ? { maskOutput: 'logits', masks } : output === 'binary' ? { maskOutput: 'binary', binaryMasks: Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) } : { maskOutput: 'none' }
+      return resultForRequest(request, {
+        ...payload,
         maskCount: 4,
-        masks: output === 'logits' ? masks : new Float32Array(0),
-        binaryMasks: output === 'binary' ? Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) : null,
-        rles: null,
         extents: maskExtents(masks, 4, SIZE, SIZE),
         outputSize: { width: SIZE, height: SIZE },
         iouPredictions: Float32Array.of(0.5, 0.6, 0.9, 0.7),
         lowResLogits: new Float32Array(4 * 65536),
         fullSizeMasks: [],
         fused: request.fusionWeights ? fuseMultimask(request.fusionWeights, masks, new Float32Array(4 * 65536), SIZE, SIZE) : null,
-      }
+      })
     },
   }
   return { decoder, requests }

@@ -1,6 +1,6 @@
 /**
  * Steps run on a verified model folder before it is moved into place. Today one: deriving the
- * PerSAM decoder from a four-mask official decoder (issue 10's `persamifyModelFolder(dir)`, passed
+ * PerSAM decoder from a four-mask official decoder (`persamifyModelFolder(dir)` from services/onnx/persamify, passed
  * in as a hook so this code does not depend on it). A step that does not apply, is missing from
  * the build or fails is recorded and skipped: the model still installs and the runtime uses the
  * standard decoder.

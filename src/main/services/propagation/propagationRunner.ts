@@ -6,7 +6,7 @@
 import { encodeRleScaled, type BinaryMask, type CocoRle } from '../../../common/mask'
 import { DEFAULT_SEGMENT_OPTIONS, segmentImage, type PersamImageResult, type SegmentOptions } from '../../../common/persam/segment'
 import { prepareTarget, type PersamMethod, type PreparedTarget } from '../../../common/persam/target'
-import type { DecodeRequest, DecodeResult, SamDecoderPort } from '../../../common/sam/port'
+import type { DecodeRequest, DecodeResult, FusedFor, FusionWeightsOrNone, MaskOutput, SamDecoderPort } from '../../../common/sam/port'
 import type { SamRuntime } from '../sam/samRuntime'
 import { definedOnly } from '../../../common/util/objects'
 
@@ -62,7 +62,7 @@ class TimedDecoder implements SamDecoderPort {
   get capabilities() {
     return this.inner.capabilities
   }
-  async decode(request: DecodeRequest): Promise<DecodeResult> {
+  async decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(request: DecodeRequest<K, F>): Promise<DecodeResult<K, FusedFor<F>>> {
     const start = performance.now()
     try {
       return await this.inner.decode(request)

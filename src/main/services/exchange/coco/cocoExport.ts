@@ -4,7 +4,7 @@
  * written in ~1 MB chunks to a temporary file that is renamed into place at the end. Memory does
  * not grow with the project: no annotation array and no giant string are ever built.
  *
- * The format follows what COCO readers expect (annotation-tools-and-coco.md §3.6): ids from 1
+ * The format follows what COCO readers expect (docs/coco.md): ids from 1
  * for images, categories and annotations; size [height, width]; width/height after EXIF
  * orientation; area and bbox from the mask (stored with it); compressed RLE by default or
  * polygons (holes kept losslessly by the mask core); iscrowd as stored (0 for everything made
@@ -111,7 +111,7 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
   }
 }
 
-/** Decodes the runs and checks they fill [height, width] and sum to the stored area (cvat#9460-style corruption never leaves the studio). */
+/** Decodes the runs and checks they fill [height, width] and sum to the stored area (a corrupt RLE never leaves the studio). */
 function verifiedRle(counts: string, image: ExportedImage, area: number, where: string): CocoRle {
   const runs = countsFromString(counts, where)
   let total = 0

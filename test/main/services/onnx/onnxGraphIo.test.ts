@@ -5,7 +5,7 @@ import fc from 'fast-check'
 import onnxProto from 'onnx-proto'
 import * as ort from 'onnxruntime-node'
 import { describe, expect, it } from 'vitest'
-import { OnnxFormatError, readOnnxGraphIo } from '../../../../src/main/services/models/onnxGraphIo'
+import { OnnxFormatError, readOnnxGraphIo } from '../../../../src/main/services/onnx/onnxGraphIo'
 
 const { onnx } = onnxProto
 const TOY_DIR = 'resources/models/toy-sam'
