@@ -208,9 +208,6 @@ export const invokeChannels = {
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
 } as const
 
-/** Media served by id and content fingerprint at relative URLs (Electron protocol and browser mode alike). */
-export { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE, mediaPath } from './media'
-
 export const eventChannels = {
   /** Progress and completion of any background job; `revision` orders reports of one job. */
   'job:progress': event<T.JobInfo>(),
