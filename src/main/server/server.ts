@@ -11,7 +11,8 @@ import { fromWireJson, toWireJson } from '../../common/ipc/wire'
 import type { Dispatch } from '../api/dispatch'
 import type { EventHub } from '../api/events'
 import { contentSecurityPolicy } from '../security/csp'
-import { checkAccess, cookieName, createToken, type AccessPolicy } from './auth'
+import { checkAccess, cookieName, createToken, TOKEN_REFUSED, type AccessPolicy } from './auth'
+import { isPageNavigation, sendRestartedPage } from './restartedPage'
 import { serveStatic } from './staticFiles'
 
 export const LOOPBACK_HOST = '127.0.0.1'
@@ -89,7 +90,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}:${policy.port}`)
     const queryToken = url.pathname === '/' ? url.searchParams.get('token') : null
     const access = checkAccess(request, policy, queryToken)
-    if (!access.allowed) return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    if (!access.allowed) {
+      if (isPageNavigation(request, url) && access.reason === TOKEN_REFUSED) return sendRestartedPage(response)
+      return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    }
 
     if (queryToken !== null) {
       // Trade the one-time URL token for an HttpOnly cookie, then drop it from the address bar.

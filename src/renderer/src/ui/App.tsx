@@ -2,6 +2,7 @@
 import { useEffect } from 'react'
 import type { MaskBitmaps } from '../canvas/MaskBitmaps'
 import type { Editor } from '../editor/Editor'
+import { ConnectionBanner } from './ConnectionBanner'
 import { ExportDialog } from './dialogs/ExportDialog'
 import { PropagateDialog } from './dialogs/PropagateDialog'
 import { EditorContext, useEditor, useEditorState } from './editorContext'
@@ -39,6 +40,7 @@ export function App({ editor, bitmaps, transport }: AppProps) {
         </div>
         <StatusBar transport={transport} />
         <Notices />
+        <ConnectionBanner />
       </div>
     </EditorContext.Provider>
   )
