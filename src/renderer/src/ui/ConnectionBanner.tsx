@@ -3,7 +3,7 @@
  * the server does not answer, and, when it was restarted with a new token, what to do about it.
  */
 import { useEditorState } from './editorContext'
-import './connection.css'
+import './studio-import.css'
 
 export function ConnectionBanner() {
   const connection = useEditorState((s) => s.doc.core.connection)
