@@ -32,6 +32,7 @@ export class CanvasView {
   private readonly unsubscribe: () => void
   private readonly removeListeners: () => void
   private shownImageId: number | null = null
+  private shownConnection: EditorState['doc']['core']['connection'] = 'connected'
   private maskFrame: number | null = null
   private lastButton: PointerButton = 'left'
 
@@ -68,7 +69,10 @@ export class CanvasView {
 
   private render(state: EditorState, previous: EditorState | null): void {
     const { doc, session } = state
-    if (doc.image?.image.id !== this.shownImageId) this.showImage(state)
+    // Pixels that failed to load while the server was away are fetched again once it is back.
+    const retry = doc.core.connection === 'connected' && this.container.dataset.imageState === 'failed' && this.shownConnection !== 'connected'
+    this.shownConnection = doc.core.connection
+    if (doc.image?.image.id !== this.shownImageId || retry) this.showImage(state)
     if (!previous || session.camera !== previous.session.camera) this.applyCamera(state)
     const masksChanged =
       !previous ||

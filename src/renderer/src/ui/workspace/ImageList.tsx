@@ -16,6 +16,8 @@ export function ImageList() {
   const images = useEditorState((s) => s.doc.images)
   const openId = useEditorState((s) => s.doc.image?.image.id ?? null)
   const loadingId = useEditorState((s) => s.session.loadingImageId)
+  // Thumbnails that failed while the server was away load again when it is back (a new element).
+  const connection = useEditorState((s) => s.doc.core.connection)
   const scroller = useRef<HTMLDivElement>(null)
 
   const virtualizer = useVirtualizer({
@@ -57,7 +59,7 @@ export function ImageList() {
               data-image-id={item.id}
               data-state={item.state}
             >
-              <img className="image-row__thumb" src={thumbUrl(item.id)} alt="" loading="lazy" onError={(event) => (event.currentTarget.style.visibility = 'hidden')} />
+              <img key={connection} className="image-row__thumb" src={thumbUrl(item.id)} alt="" loading="lazy" onError={(event) => (event.currentTarget.style.visibility = 'hidden')} />
               <span className="image-row__text">
                 <span className="image-row__name" title={item.fileName}>
                   {item.fileName}
