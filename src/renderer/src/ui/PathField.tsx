@@ -5,6 +5,7 @@
 import { useState } from 'react'
 import { useEditor, useEditorState } from './editorContext'
 import { FolderPicker } from './picker/FolderPicker'
+import './studio-import.css'
 
 interface PathFieldProps {
   readonly kind: 'folder' | 'open-file' | 'save-file'

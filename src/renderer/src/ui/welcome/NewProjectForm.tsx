@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react'
 import type { AnnotationsFound } from '../../../../common/ipc/types'
 import { useEditor } from '../editorContext'
 import { PathField } from '../PathField'
+import '../studio-import.css'
 
 interface NewProjectFormProps {
   readonly busy: boolean
