@@ -53,7 +53,7 @@ describe('a studio tab that loses its server', () => {
     await page.keyboard.press('d')
     await page.getByTestId('image-row').nth(5).click()
     await page.getByTestId('image-row').nth(1).click()
-    await expect.poll(() => page.evaluate(() => document.querySelectorAll('[data-testid="connection-banner"]').length)).toBe(1)
+    await expect.poll(() => page.getByTestId('connection-banner').count()).toBe(1)
     await expect(page.getByTestId('connection-banner').textContent()).resolves.toContain('reconnecting')
     expect(await errorNotices()).toBe(0)
     // The list keeps what it showed.

@@ -91,7 +91,7 @@ async function canvasPixels(points: readonly { x: number; y: number }[]): Promis
 
 /** Konva draws on the next animation frame: wait for two. */
 async function nextFrames(): Promise<void> {
-  await page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))))
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))')
 }
 
 /** How much each point changes when the masks are hidden (H): the mask overlay's contribution. */
