@@ -9,9 +9,9 @@ const PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>PerSAM Studio: open the new address</title></head>
 <body style="font-family: system-ui, sans-serif; max-width: 36em; margin: 4em auto; line-height: 1.5">
 <h1>The studio was restarted</h1>
-<p>This address belongs to an earlier run of the studio. Open the new address printed in the terminal
-where the studio runs (<code>npm run serve</code> or <code>persam-studio serve</code>): it carries the
-new access token.</p>
+<p>This tab has no valid access token: every start of the studio makes a new one.
+Open the new address printed in the terminal where the studio runs
+(<code>npm run serve</code> or <code>persam-studio serve</code>): it carries the token.</p>
 </body></html>
 `
 
