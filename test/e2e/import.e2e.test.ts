@@ -172,4 +172,20 @@ describe('importing annotations through the studio', () => {
     await screenshot(page, 'import-04-malformed')
     expect((await studio.call('annotation:list', { statuses: ['accepted'] })).total).toBe(2)
   })
+
+  it('shows the progress of a big file, then the problem at its far end; nothing is imported', async () => {
+    // ~25 MB: 300,000 image records, the last one with a width no image has.
+    const count = 300_000
+    const records = Array.from({ length: count }, (_, i) => `{"id":${i + 1},"file_name":"frames/frame-${String(i).padStart(6, '0')}.jpg","width":${i === count - 1 ? -5 : 640},"height":480}`)
+    const huge = path.join(photos, 'huge.json')
+    writeFileSync(huge, `{"categories":[{"id":1,"name":"thing"}],"annotations":[],"images":[${records.join(',')}]}`)
+    await page.getByTestId('import-path').fill(huge)
+    await page.getByTestId('import-start').click()
+    // A report part-way through the file, shown in the dialog.
+    await page.locator('[data-testid="import-progress"]:not([data-done="0"])').waitFor()
+    const error = page.getByTestId('import-error')
+    await error.waitFor({ timeout: 60_000 })
+    await expect(error.textContent()).resolves.toMatch(new RegExp(`huge\\.json: images\\[${count - 1}\\]\\.width`))
+    expect((await studio.call('image:list', { offset: 0, limit: 10 })).total).toBe(3)
+  })
 })
