@@ -4,6 +4,7 @@ import packageJson from '../../package.json' with { type: 'json' }
 import type { PersamMethod } from '../common/persam/target'
 import { evalCommand } from './evaluate'
 import { exportCliCommand } from './exportCommand'
+import { importCommand } from './importCommand'
 import { parseProvider, resolveModelDir } from './models'
 import { modelsCommand } from './modelsCommand'
 import { registerPersamifyCommand } from './persamifyCommand'
@@ -71,6 +72,7 @@ export function buildProgram(): Command {
       await evalCommand({ data: o.data, methods: o.method.map(parseMethod), modelDir: o.model, provider: o.ep, report: o.report ?? null, maxInstances: o.maxInstances, candidates: o.candidates, absentThreshold: o.absentThreshold })
     })
   program.addCommand(exportCliCommand())
+  program.addCommand(importCommand())
   program.addCommand(modelsCommand())
   registerPersamifyCommand(program)
   return program

@@ -58,7 +58,19 @@ export const invokeChannels = {
   ),
 
   'project:create': invoke<{ project: T.ProjectSummary; importJob: T.JobInfo }>()(
-    z.object({ imagesRoot: path, projectDir: path.optional(), name: name.optional() }).strict(),
+    z
+      .object({
+        imagesRoot: path,
+        projectDir: path.optional(),
+        name: name.optional(),
+        /** Annotations to import once the images are in (the same job): a COCO file or a PerSeg folder. */
+        importAnnotations: z.object({ format: z.enum(['coco', 'perseg']), path }).strict().optional(),
+      })
+      .strict(),
+  ),
+  /** One level of the browser-mode folder picker, confined to the user's home and the data folder. */
+  'folder:list': invoke<T.FolderListing>()(
+    z.object({ path: path.optional(), fileExtensions: z.array(z.string().regex(/^\.[a-z0-9]{1,10}$/)).max(8).optional() }).strict(),
   ),
   'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path }).strict()),
   'project:openDemo': invoke<T.ProjectSummary>()(empty),
@@ -185,6 +197,8 @@ export const invokeChannels = {
   'job:cancel': invoke<T.JobInfo>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
 
   'exchange:import': invoke<T.JobInfo>()(z.object({ format: z.enum(['folder', 'coco', 'perseg']), path }).strict()),
+  /** Cheap look at a folder for annotations worth offering to import (COCO files, a PerSeg layout). */
+  'exchange:detect': invoke<T.AnnotationsFound>()(z.object({ path }).strict()),
   'exchange:export': invoke<T.JobInfo>()(
     z
       .object({

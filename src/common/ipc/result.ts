@@ -12,6 +12,8 @@ export type StudioErrorCode =
   | 'cancelled'
   | 'invalid-input'
   | 'io'
+  /** The transport lost the core (browser mode: the server stopped); the renderer shows one banner. */
+  | 'disconnected'
   | 'model'
   | 'internal'
 

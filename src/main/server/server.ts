@@ -12,8 +12,9 @@ import type { Dispatch } from '../api/dispatch'
 import type { EventHub } from '../api/events'
 import { contentSecurityPolicy } from '../security/csp'
 import { decodeUrlPath } from '../services/web/staticFiles'
-import { checkAccess, cookieName, createToken, type AccessPolicy } from './auth'
+import { checkAccess, cookieName, createToken, TOKEN_REFUSED, type AccessPolicy } from './auth'
 import { BodyRefused, ByteBudget, readBody } from './requestBody'
+import { isPageNavigation, sendRestartedPage } from './restartedPage'
 import { serveStatic } from './staticFiles'
 
 export const LOOPBACK_HOST = '127.0.0.1'
@@ -97,7 +98,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}:${policy.port}`)
     const queryToken = url.pathname === '/' ? url.searchParams.get('token') : null
     const access = checkAccess(request, policy, queryToken)
-    if (!access.allowed) return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    if (!access.allowed) {
+      if (isPageNavigation(request, url) && access.reason === TOKEN_REFUSED) return sendRestartedPage(response)
+      return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    }
 
     if (queryToken !== null) {
       // Trade the one-time URL token for an HttpOnly cookie, then drop it from the address bar.

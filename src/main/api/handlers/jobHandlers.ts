@@ -49,7 +49,7 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
           const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
           let report: ImportReport
           if (format === 'folder') report = await importImageFolder(project, path.resolve(source), common)
-          else if (format === 'coco') report = await importCoco(project, path.resolve(source), common)
+          else if (format === 'coco') report = await importCoco(project, path.resolve(source), { ...common, imagesDir: project.imagesRoot })
           else report = await importPerseg(project, path.resolve(source), common)
           events.emit('project:changed', context.summary())
           events.emit('history:changed', historyState(project))

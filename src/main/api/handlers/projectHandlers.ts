@@ -1,10 +1,11 @@
 /** app:*, dialog:* and project:* channels. */
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { importImageFolder } from '../../services/exchange/folderImport'
+import { importNewProject } from '../../services/exchange/newProjectImport'
 import { readAppInfo } from '../../services/system/appInfo'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
+import { historyState } from '../dto'
 
 type ProjectChannels = 'app:info' | 'dialog:pickPath' | 'project:create' | 'project:open' | 'project:openDemo' | 'project:current' | 'project:recent' | 'project:close'
 
@@ -24,19 +25,18 @@ export function projectHandlers(context: StudioContext): Pick<Handlers, ProjectC
       if (!options.dialogs) return { path: null, supported: false }
       return { path: await options.dialogs.pickPath(kind, title, defaultName), supported: true }
     },
-    'project:create': async ({ imagesRoot, projectDir, name }) => {
+    'project:create': async ({ imagesRoot, projectDir, name, importAnnotations }) => {
       const dir = projectDir ?? freshProjectDir(options.dataDir, name ?? path.basename(path.resolve(imagesRoot)))
       const session = await context.createProject(dir, imagesRoot)
       const importJob = context.jobs.start({
         kind: 'import',
-        label: `Import images from ${imagesRoot}`,
+        label: importAnnotations ? `Import ${importAnnotations.format === 'coco' ? 'COCO' : 'PerSeg'} annotations and images from ${imagesRoot}` : `Import images from ${imagesRoot}`,
         total: 0,
         run: async (job) => {
-          const report = await importImageFolder(session.project, path.resolve(imagesRoot), {
-            signal: job.signal,
-            onProgress: ({ done, total }) => job.progress(done, total),
-          })
+          const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
+          const report = await importNewProject(session.project, path.resolve(imagesRoot), importAnnotations, common)
           options.events.emit('project:changed', context.summary(session))
+          options.events.emit('history:changed', historyState(session.project))
           return { ...report }
         },
       })

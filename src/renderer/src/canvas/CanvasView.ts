@@ -33,6 +33,7 @@ export class CanvasView {
   private readonly removeListeners: () => void
   /** The preview URL on show: it names the image's content, so another project's image 1 is a new URL. */
   private shownImageUrl: string | null = null
+  private shownConnection: EditorState['doc']['core']['connection'] = 'connected'
   private maskFrame: number | null = null
   private lastButton: PointerButton = 'left'
 
@@ -69,7 +70,10 @@ export class CanvasView {
 
   private render(state: EditorState, previous: EditorState | null): void {
     const { doc, session } = state
-    if (previewUrlOf(state) !== this.shownImageUrl) this.showImage(state)
+    // Pixels that failed to load while the server was away are fetched again once it is back.
+    const retry = doc.core.connection === 'connected' && this.container.dataset.imageState === 'failed' && this.shownConnection !== 'connected'
+    this.shownConnection = doc.core.connection
+    if (previewUrlOf(state) !== this.shownImageUrl || retry) this.showImage(state)
     if (!previous || session.camera !== previous.session.camera) this.applyCamera(state)
     const masksChanged =
       !previous ||

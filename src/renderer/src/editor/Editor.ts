@@ -4,7 +4,7 @@
  * the Konva canvas subscribe to `store` and call its methods; they own no annotation state.
  */
 import type { ProjectSummary } from '../../../common/ipc/types'
-import { describeError, type StudioApi } from './api'
+import { describeError, isConnectionError, type ConnectionState, type StudioApi } from './api'
 import { COMMANDS } from './commands'
 import { subscribeToCore } from './coreEvents'
 import type { ImagePoint, ScreenPoint } from './geometry'
@@ -48,6 +48,7 @@ export class Editor {
   private requestCounter = 0
   private noticeCounter = 0
   private unsubscribe: (() => void) | null = null
+  private unsubscribeConnection: (() => void) | null = null
   private panOrigin: ScreenPoint | null = null
   private spacePanned = false
 
@@ -67,6 +68,7 @@ export class Editor {
   /** Connects to the core's events and reads what it already knows (an open project survives a page reload). */
   async start(): Promise<void> {
     this.unsubscribe ??= subscribeToCore(this)
+    this.unsubscribeConnection ??= this.api.onConnection?.((state) => this.onConnection(state)) ?? null
     await Promise.all([this.documents.loadCoreInfo(), this.jobs.load()])
     await this.documents.loadCurrentProject()
   }
@@ -74,6 +76,26 @@ export class Editor {
   dispose(): void {
     this.unsubscribe?.()
     this.unsubscribe = null
+    this.unsubscribeConnection?.()
+    this.unsubscribeConnection = null
+  }
+
+  /**
+   * The connection came back: events sent while it was down are lost, so everything the window
+   * shows is read again (core info, jobs, the open project, its list and image).
+   */
+  private onConnection(connection: ConnectionState): void {
+    const was = this.doc.core.connection
+    this.updateDoc((doc) => ({ core: { ...doc.core, connection } }))
+    if (connection === 'connected' && was !== 'connected') this.track(this.refreshAll())
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all([this.documents.loadCoreInfo(), this.jobs.load({ dropUnknown: true })])
+    const project = await this.attempt('Reading the open project', () => this.api.call('project:current', {}))
+    if (project === undefined) return
+    await this.documents.adoptProject(project)
+    if (project) await this.documents.reloadImage()
   }
 
   updateDoc(change: Partial<DocumentState> | ((doc: DocumentState) => Partial<DocumentState>)): void {
@@ -93,7 +115,8 @@ export class Editor {
   attempt<T>(what: string, task: () => Promise<T>): Promise<T | undefined> {
     return this.track(
       task().catch((error: unknown) => {
-        this.notify('error', `${what} failed: ${describeError(error)}`)
+        // A lost connection is shown once, by the connection banner, not by every call it broke.
+        if (!isConnectionError(error)) this.notify('error', `${what} failed: ${describeError(error)}`)
         return undefined
       }),
     )

@@ -23,11 +23,12 @@ import type {
   RecentProject,
   SegmentPreview,
 } from '../../../common/ipc/types'
+import type { ConnectionState } from './api'
 import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
 
 export type ToolId = 'select' | 'samPoints' | 'samBox' | 'brush' | 'eraser'
-export type DialogId = 'propagate' | 'export' | 'help' | 'models'
+export type DialogId = 'propagate' | 'export' | 'help' | 'models' | 'import'
 
 export const IMAGE_PAGE_SIZE = 100
 
@@ -55,6 +56,8 @@ export interface CoreInfo {
   readonly catalog: readonly CatalogModel[] | null
   readonly providers: readonly ProviderAvailability[] | null
   readonly recent: readonly RecentProject[] | null
+  /** Whether the core can be reached (browser mode can lose its server). */
+  readonly connection: ConnectionState
 }
 
 export interface DocumentState {
@@ -177,7 +180,7 @@ export const DEFAULT_BRUSH_RADIUS = 12
 export function initialState(): EditorState {
   return {
     doc: {
-      core: { app: null, appError: null, model: null, installedModels: null, catalog: null, providers: null, recent: null },
+      core: { app: null, appError: null, model: null, installedModels: null, catalog: null, providers: null, recent: null, connection: 'connected' },
       project: null,
       images: {
         filter: { state: null, categoryId: null, order: 'name' },

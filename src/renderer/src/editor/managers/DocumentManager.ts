@@ -3,6 +3,7 @@
  * of the image list (on demand, as the list scrolls) and the open image. Replies that arrive
  * after a newer request for the same thing are dropped.
  */
+import type { RequestOf } from '../../../../common/ipc/contract'
 import type { ImageListItem, ProjectSummary } from '../../../../common/ipc/types'
 import { describeError } from '../api'
 import type { Editor } from '../Editor'
@@ -49,9 +50,13 @@ export class DocumentManager {
     return this.openWith('Opening the demo project', () => this.editor.api.call('project:openDemo', {}))
   }
 
-  async createProject(imagesRoot: string, name?: string): Promise<void> {
+  /** `options` as a string is the project's name; else also where it goes and annotations to import with it. */
+  async createProject(imagesRoot: string, options: string | Omit<RequestOf<'project:create'>, 'imagesRoot'> = {}): Promise<void> {
+    const extra = typeof options === 'string' ? { name: options } : options
+    const request: RequestOf<'project:create'> = { imagesRoot }
+    for (const [key, value] of Object.entries(extra)) if (value !== undefined) Object.assign(request, { [key]: value })
     await this.openWith('Creating the project', async () => {
-      const { project, importJob } = await this.editor.api.call('project:create', name ? { imagesRoot, name } : { imagesRoot })
+      const { project, importJob } = await this.editor.api.call('project:create', request)
       this.editor.jobs.track(importJob)
       return project
     })

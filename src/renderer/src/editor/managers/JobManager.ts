@@ -96,9 +96,17 @@ export class JobManager {
   }
 
   /** Reads the jobs the core is running (after a page reload in browser mode). */
-  async load(): Promise<void> {
+  async load(options: { readonly dropUnknown?: boolean } = {}): Promise<void> {
     const jobs = await this.editor.attempt('Listing jobs', () => this.editor.api.call('job:list', {}))
-    if (jobs) this.editor.store.batch(() => jobs.forEach((job) => this.track(job)))
+    if (!jobs) return
+    this.editor.store.batch(() => {
+      // After a lost connection: a running job the core no longer lists ended with the process that ran it.
+      if (options.dropUnknown) {
+        const known = new Set(jobs.map((job) => job.id))
+        this.editor.updateSession((session) => ({ jobs: session.jobs.filter((job) => known.has(job.id) || job.finishedAt !== null) }))
+      }
+      jobs.forEach((job) => this.track(job))
+    })
   }
 
   /** A new project fills up while its import runs: show the images as they come, open the first. */

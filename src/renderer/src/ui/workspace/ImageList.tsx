@@ -16,6 +16,8 @@ export function ImageList() {
   const images = useEditorState((s) => s.doc.images)
   const openId = useEditorState((s) => s.doc.image?.image.id ?? null)
   const loadingId = useEditorState((s) => s.session.loadingImageId)
+  // Thumbnails that failed while the server was away load again when it is back (a new element).
+  const connection = useEditorState((s) => s.doc.core.connection)
   const scroller = useRef<HTMLDivElement>(null)
 
   const virtualizer = useVirtualizer({
@@ -57,9 +59,10 @@ export function ImageList() {
               data-image-id={item.id}
               data-state={item.state}
             >
-              {/* Keyed by URL: a row reused for another project's image gets a fresh element, not one an old 404 hid. */}
+              {/* Keyed by URL and connection: a row reused for another project's image, or a thumbnail that
+                  failed while the server was away, gets a fresh element, not one an old error hid. */}
               <img
-                key={mediaPath(item, 'thumb')}
+                key={`${mediaPath(item, 'thumb')}|${connection}`}
                 className="image-row__thumb"
                 src={mediaPath(item, 'thumb')}
                 alt=""
