@@ -50,7 +50,7 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'annotation.reference': (editor) => {
     const selected = editor.annotations.selected()
     if (selected) return editor.annotations.toggleReference(selected.id)
-    editor.notify('info', 'Select a mask first, then press R to use it as reference.')
+    editor.notify('info', 'Select a mask first, then press R to use it as reference.', { cause: { kind: 'no-selection' } })
     return undefined
   },
   'annotation.delete': (editor) => {

@@ -20,20 +20,20 @@ export class HistoryManager {
   async undo(): Promise<void> {
     if (this.editor.prompts.removeLast()) return
     const step = await this.editor.attempt('Undoing', () => this.editor.api.call('history:undo', {}))
-    if (step === null) this.editor.notify('info', 'Nothing to undo.', HISTORY_NOTICE)
+    if (step === null) this.editor.notify('info', 'Nothing to undo.', { key: HISTORY_NOTICE })
     if (step) await this.applyStep(step, 'Undone')
   }
 
   async redo(): Promise<void> {
     const step = await this.editor.attempt('Redoing', () => this.editor.api.call('history:redo', {}))
-    if (step === null) this.editor.notify('info', 'Nothing to redo.', HISTORY_NOTICE)
+    if (step === null) this.editor.notify('info', 'Nothing to redo.', { key: HISTORY_NOTICE })
     if (step) await this.applyStep(step, 'Redone')
   }
 
   /** The core labels a step by what it did ("Accept", "Brush stroke"); the notice says it was undone or redone. */
   private async applyStep(step: HistoryStep, verb: 'Undone' | 'Redone'): Promise<void> {
     this.editor.updateDoc({ history: step.history })
-    this.editor.notify('info', `${verb}: ${step.label}`, HISTORY_NOTICE)
+    this.editor.notify('info', `${verb}: ${step.label}`, { key: HISTORY_NOTICE })
     const open = this.editor.doc.image?.image.id
     this.editor.afterAnnotationsChanged()
     if (open !== undefined && step.imageIds.includes(open)) {
