@@ -65,7 +65,7 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'review.toggle': (editor) => (editor.review.active ? editor.review.stop() : editor.review.start()),
   'review.accept': reviewAccept,
   'review.reject': (editor) => editor.review.reject(),
-  'review.absent': (editor) => editor.review.absent(),
+  'absent.mark': (editor) => (editor.review.active ? editor.review.absent() : editor.annotations.markImageAbsent()),
   'review.next': (editor) => editor.review.next(),
   'review.previous': (editor) => editor.review.previous(),
   'image.next': (editor) => editor.documents.stepImage(1),
