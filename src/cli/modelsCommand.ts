@@ -6,6 +6,7 @@
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
 import { StudioError } from '../common/ipc/result'
+import { formatSize } from '../common/util/formatSize'
 import { loadCatalog } from '../main/services/models/bundledCatalog'
 import { ModelManager } from '../main/services/models/modelManager'
 import { modelManagerPaths, studioDataDir } from '../main/services/models/modelPaths'
@@ -17,7 +18,7 @@ interface CommonOptions {
 }
 
 const MB = 2 ** 20
-const megabytes = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`
+const megabytes = formatSize
 
 async function openManager(options: CommonOptions, extra: Partial<Parameters<typeof ModelManager.open>[0]> = {}): Promise<ModelManager> {
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : studioDataDir()

@@ -51,8 +51,8 @@ describe('persam-studio models', () => {
     expect(readFileSync(path.join(installed, 'decoder.onnx')).equals(DECODER)).toBe(true)
 
     const list = await cli(['list', '--catalog', catalogFile])
-    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +0\.1 MB$/m)
-    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +0\.1 MB +verified +installed$/m)
+    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +78 KB$/m)
+    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +76 KB +verified +installed$/m)
     expect(resolveModelDirIn('toy-remote', path.join(dataDir, 'models'))).toBe(installed)
     expect(() => resolveModelDirIn('missing', path.join(dataDir, 'models'))).toThrow('"missing" is neither a model folder nor an installed model id (installed: toy-remote; bundled: toy-sam)')
   }, 120_000)
@@ -60,7 +60,7 @@ describe('persam-studio models', () => {
   it('import and remove; a refused import exits 1 with the file and the reason', async () => {
     const imported = await cli(['import', 'resources/models/toy-sam', '--id', 'toy-copy'])
     expect(imported.code).toBe(0)
-    expect(imported.stdout).toMatch(/^imported toy-copy \(Toy SAM \(colour cells\), 0\.1 MB, with a PerSAM decoder\) into /)
+    expect(imported.stdout).toMatch(/^imported toy-copy \(Toy SAM \(colour cells\), 151 KB, with a PerSAM decoder\) into /)
 
     const refused = await cli(['import', 'resources/models/toy-sam/encoder.onnx', '--decoder', 'resources/models/toy-sam/encoder.onnx'])
     expect(refused.code).toBe(1)

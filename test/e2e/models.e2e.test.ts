@@ -49,7 +49,7 @@ describe('the models panel in Chromium, against the real studio core', () => {
     await expect(toy.textContent()).resolves.toMatch(/Toy SAM.*in use.*toy/)
     await expect(panel().getByTestId('model-use').count()).resolves.toBe(0)
     const remote = panel().locator('[data-testid="catalog-model"][data-model-id="toy-remote"]')
-    await expect(remote.textContent()).resolves.toMatch(/Toy SAM from a test server.*verified/)
+    await expect(remote.textContent()).resolves.toMatch(/Toy SAM from a test server.*checked download/)
     await expect(remote.getByTestId('model-install').isEnabled()).resolves.toBe(true)
     await panel().getByTestId('models-toy-warning').waitFor()
   })
@@ -116,7 +116,7 @@ describe('the models panel in Chromium, against the real studio core', () => {
     await row.waitFor()
     const jobId = (await row.getAttribute('data-job-id'))!
     await expect.poll(async () => (await row.getByTestId('download-rate').textContent()) ?? '').toMatch(/B\/s$/)
-    await expect(row.getByTestId('download-count').textContent()).resolves.toMatch(/^\d+ KB \/ 78 KB$/)
+    await expect(row.getByTestId('download-count').textContent()).resolves.toMatch(/^\d+ KB \/ 76 KB$/)
     await expect(row.textContent()).resolves.toMatch(/ETA \d+ s/)
     await screenshot(page, 'models-03-downloading')
 

@@ -33,7 +33,7 @@ describe('studio shell in the browser', () => {
     const info = readAppInfo('browser')
     await expect(page.getByTestId('status-version').textContent()).resolves.toBe(`PerSAM Studio ${info.version}`)
     await expect(page.getByTestId('status-onnxruntime').textContent()).resolves.toBe(`onnxruntime-node ${info.onnxruntime.version}`)
-    await expect(page.getByTestId('status-providers').textContent()).resolves.toContain('cpu')
+    await expect(page.getByTestId('status-providers').textContent()).resolves.toContain('CPU')
     await expect(page.getByTestId('status-host').textContent()).resolves.toBe('browser mode')
 
     const file = await screenshot(page, '01-shell-status-bar')

@@ -78,7 +78,7 @@ describe('the editor and the core, in step', () => {
     await editor.whenIdle()
     editor.press('Ctrl+Y')
     await editor.whenIdle()
-    expect(editor.session.notices.map((n) => n.message)).toEqual(['Redone: Accept'])
+    expect(editor.session.notices.map((n) => n.message)).toEqual(['Redone: Accept on img_001.jpg'])
     expect(editor.annotation(mask.id)?.status).toBe('accepted')
   })
 })

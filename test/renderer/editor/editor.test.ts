@@ -56,7 +56,7 @@ describe('editor documents', () => {
     expect(editor.doc.image?.image.id).toBe(2)
     editor.press('ArrowRight')
     await editor.whenIdle()
-    editor.press('A')
+    editor.press('ArrowLeft')
     await editor.whenIdle()
     expect(editor.doc.image?.image.id).toBe(2)
     editor.press('ArrowLeft')

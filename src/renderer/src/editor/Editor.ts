@@ -10,6 +10,7 @@ import { subscribeToCore } from './coreEvents'
 import type { ImagePoint, ScreenPoint } from './geometry'
 import { hitTest, type MaskContains } from './hitTest'
 import { matchShortcut, type KeyInput } from './keymap'
+import { addNotice, withoutEndedNotices, type NoticeDraft } from './notices'
 import { AnnotationManager } from './managers/AnnotationManager'
 import { CameraController } from './managers/CameraController'
 import { CategoryManager } from './managers/CategoryManager'
@@ -28,8 +29,6 @@ export interface EditorOptions {
   /** Point-in-mask test for hover and selection; without it, boxes are used. */
   readonly maskContains?: MaskContains
 }
-
-const MAX_NOTICES = 5
 
 export class Editor {
   readonly store = new Store<EditorState>(initialState())
@@ -55,7 +54,13 @@ export class Editor {
   constructor(
     readonly api: StudioApi,
     private readonly options: EditorOptions = {},
-  ) {}
+  ) {
+    // A notice whose cause ended (a category was created, the project closed) closes at once.
+    this.store.subscribe((state) => {
+      const notices = withoutEndedNotices(state.session.notices, state)
+      if (notices !== state.session.notices) this.updateSession({ notices })
+    })
+  }
 
   get doc(): DocumentState {
     return this.store.get().doc
@@ -140,13 +145,13 @@ export class Editor {
 
   /**
    * Shows a message. A notice with a `key` replaces the previous one with that key, so repeated
-   * reports of one thing (undo after undo) do not pile up.
+   * reports of one thing (undo after undo) do not pile up; the same message again is counted,
+   * not repeated. A notice with a `cause` closes when that condition ends.
    */
-  notify(level: 'error' | 'info', message: string, key?: string): void {
-    const notice = { id: ++this.noticeCounter, level, message, ...(key ? { key } : {}) }
-    this.updateSession((session) => ({
-      notices: [...session.notices.filter((n) => key === undefined || n.key !== key), notice].slice(-MAX_NOTICES),
-    }))
+  notify(level: NoticeDraft['level'], message: string, options: Pick<NoticeDraft, 'key' | 'cause'> = {}): void {
+    const id = ++this.noticeCounter
+    const projectDir = this.doc.project?.projectDir ?? null
+    this.updateSession((session) => ({ notices: addNotice(session.notices, { level, message, ...options }, id, projectDir) }))
   }
 
   dismissNotice(id: number): void {

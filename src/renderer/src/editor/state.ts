@@ -116,12 +116,23 @@ export interface PropagationSettings {
   readonly absentThreshold: number | null
 }
 
+/** The condition a notice reports; the notice closes when it ends (see editor/notices.ts). */
+export type NoticeCause =
+  | { readonly kind: 'no-category' }
+  | { readonly kind: 'no-selection' }
+  | { readonly kind: 'no-reference'; readonly categoryId: number }
+
 export interface Notice {
   readonly id: number
   readonly level: 'error' | 'info'
   readonly message: string
+  /** How many times this same notice was raised (shown as ×N). */
+  readonly count: number
   /** Notices with the same key replace each other (see Editor.notify). */
   readonly key?: string
+  readonly cause?: NoticeCause
+  /** The project open when a notice with a cause was raised: closing or changing it ends the cause. */
+  readonly projectDir?: string | null
 }
 
 /** The outcome of a models-panel action, shown next to its button. */

@@ -53,7 +53,9 @@ export class JobManager {
   async startPropagation(settings: PropagationSettings): Promise<JobInfo | undefined> {
     const category = this.editor.doc.categories.find((c) => c.id === settings.categoryId)
     if (category && category.referenceCount === 0) {
-      this.editor.notify('error', `"${category.name}" has no reference yet: select one of its masks and press R (Use as reference).`)
+      this.editor.notify('error', `"${category.name}" has no reference yet: select one of its masks and press R (Use as reference).`, {
+        cause: { kind: 'no-reference', categoryId: category.id },
+      })
       return undefined
     }
     const job = await this.editor.attempt('Starting the propagation', () =>

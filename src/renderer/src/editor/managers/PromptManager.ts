@@ -81,7 +81,7 @@ export class PromptManager {
     const corrected = findAnnotation(this.editor.doc.image, prompts.correcting)
     const categoryId = corrected?.categoryId ?? this.editor.session.activeCategoryId
     if (categoryId === null) {
-      this.editor.notify('error', 'Create a category first: the mask needs one (Categories panel).')
+      this.editor.notify('error', 'Create a category first: the mask needs one (Categories panel).', { cause: { kind: 'no-category' } })
       return
     }
     const annotation = await this.editor.attempt('Saving the mask', () =>
