@@ -6,7 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_MODEL_SETTINGS, modelSettingsSchema, parseRecord, type ModelSettings } from '../../../common/models/records'
-import { writeJsonAtomic } from './atomicFile'
+import { writeJsonAtomic } from '../fs/atomicWrite'
 
 export async function readModelSettings(file: string): Promise<{ settings: ModelSettings; problem: string | null }> {
   let text: string

@@ -16,7 +16,7 @@ import { countsFromString, decodeRle, maskToPolygons, type CocoRle } from '../..
 import { StudioError } from '../../../../common/ipc/result'
 import { openConnection } from '../../store/connection'
 import type { AnnotationStatus, Project } from '../../store/index'
-import { AtomicTextWriter } from '../atomicWriter'
+import { AtomicTextWriter } from '../../fs/atomicTextWriter'
 import { ReportLines, type ProgressListener } from '../report'
 
 export interface CocoExportOptions {
