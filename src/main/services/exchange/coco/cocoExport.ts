@@ -16,7 +16,7 @@ import { countsFromString, decodeRle, maskToPolygons, type CocoRle } from '../..
 import { StudioError } from '../../../../common/ipc/result'
 import { openConnection } from '../../store/connection'
 import type { AnnotationStatus, Project } from '../../store/index'
-import { AtomicTextWriter } from '../../fs/atomicTextWriter'
+import { CocoWriter } from './cocoWriter'
 import { ReportLines, type ProgressListener } from '../report'
 
 export interface CocoExportOptions {
@@ -42,7 +42,7 @@ interface ExportedImage {
 export async function exportCoco(project: Project, outFile: string, options: CocoExportOptions = {}): Promise<ExportReport> {
   const statuses = options.statuses ?? ['accepted', 'edited']
   const reader = openConnection(project.file, { readonly: true })
-  const writer = await AtomicTextWriter.create(outFile)
+  let writer: CocoWriter | null = null
   const warnings = new ReportLines()
   let annotationCount = 0
   try {
@@ -54,22 +54,17 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
     const categoryIds = new Map(categories.map((category, i) => [category.id, i + 1]))
     const total = (reader.prepare(`SELECT count(*) AS n FROM annotations WHERE status IN (SELECT value FROM json_each(?)) AND rle IS NOT NULL`).get(JSON.stringify(statuses)) as { n: number }).n
 
-    const write = async (text: string): Promise<void> => {
-      if (writer.write(text)) await writer.flush()
-    }
-    await write(`{"info":${JSON.stringify({ description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() })},"licenses":[],"categories":[`)
-    await write(categories.map((c, i) => JSON.stringify({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })).join(','))
-    await write('],"images":[')
+    writer = await CocoWriter.create(
+      outFile,
+      { info: { description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() }, licenses: true },
+      categories.map((c, i) => ({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })),
+    )
     const images = new Map<number, ExportedImage>()
-    let separator = ''
     for (const row of reader.prepare('SELECT id, rel_path, width, height FROM images ORDER BY id').iterate() as Iterable<{ id: number; rel_path: string; width: number; height: number }>) {
       const exported = { id: images.size + 1, width: row.width, height: row.height }
       images.set(row.id, exported)
-      await write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.rel_path)},"width":${row.width},"height":${row.height}}`)
-      separator = ','
+      if (writer.image({ id: exported.id, file_name: row.rel_path, width: row.width, height: row.height })) await writer.flush()
     }
-    await write('],"annotations":[')
-    separator = ''
     // Raw rows (arrays) cost a fraction of row objects at a million rows.
     const rows = reader
       .prepare(`SELECT id, image_id, category_id, rle, area, bbox_x, bbox_y, bbox_w, bbox_h, iscrowd, score FROM annotations
@@ -102,19 +97,17 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
         segmentation = `{"size":[${image.height},${image.width}],"counts":${JSON.stringify(counts)}}`
       }
       const scoreField = score === null ? '' : `,"score":${score}`
-      const full = writer.write(
-        `${separator}{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
+      const full = writer.annotation(
+        `{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
           `"area":${area},"bbox":[${x},${y},${w},${h}],"iscrowd":${iscrowd}${scoreField}}`,
       )
       if (full) await writer.flush() // awaiting only per buffer, not per row
-      separator = ','
     }
-    await write(']}\n')
     reader.exec('COMMIT')
     await writer.commit()
     return { path: outFile, images: images.size, annotations: annotationCount, warnings: warnings.toArray() }
   } catch (error) {
-    await writer.abort()
+    await writer?.abort()
     throw error
   } finally {
     reader.close()
