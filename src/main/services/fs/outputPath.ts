@@ -42,7 +42,7 @@ async function nearestExisting(target: string): Promise<{ existing: string; miss
   for (;;) {
     const found = await stat(current).then(
       () => true,
-      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' ? false : Promise.reject(error)),
+      (error: NodeJS.ErrnoException) => (error.code === 'ENOENT' || error.code === 'ENOTDIR' ? false : Promise.reject(error)),
     )
     if (found) return { existing: current, missing }
     const parent = path.dirname(current)
