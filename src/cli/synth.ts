@@ -1,5 +1,10 @@
+/** `persam-studio synth`: writes the seeded synthetic PerSeg-like dataset used by tests, benchmarks and `eval`. */
+import { Command } from 'commander'
+import { prepareOutputFolder } from '../main/services/fs/outputPath'
 import { writeSyntheticDataset } from '../main/services/synthetic/writeSyntheticDataset'
+import { integerIn } from './options'
 import { createProgressBar } from './progress'
+import { action } from './run'
 
 export interface SynthOptions {
   readonly out: string
@@ -7,12 +12,19 @@ export interface SynthOptions {
   readonly objects: number
 }
 
-/** Writes the seeded synthetic PerSeg-like dataset used by tests, benchmarks and `eval`. */
-export async function synth(options: SynthOptions): Promise<void> {
+export async function runSynth(options: SynthOptions): Promise<void> {
+  const out = await prepareOutputFolder(options.out, '--out')
   const progress = createProgressBar('rendering')
-  const manifest = await writeSyntheticDataset(options.out, { seed: options.seed, objectCount: options.objects }, (done, total) =>
-    progress.update(done, total),
-  )
+  const manifest = await writeSyntheticDataset(out, { seed: options.seed, objectCount: options.objects }, (done, total) => progress.update(done, total))
   const images = manifest.objects.reduce((sum, object) => sum + object.images.length, 0)
   progress.finish(`wrote ${manifest.objects.length} objects, ${images} images to ${options.out}`)
+}
+
+export function synthCommand(): Command {
+  return new Command('synth')
+    .description('write the seeded synthetic PerSeg-like dataset (Images/, Annotations/, manifest.json)')
+    .requiredOption('-o, --out <dir>', 'output folder')
+    .option('--seed <n>', 'random seed', integerIn(0, 2 ** 31 - 1), 20231)
+    .option('--objects <n>', 'number of objects', integerIn(1, 500), 24)
+    .action(action((options: SynthOptions) => runSynth(options)))
 }

@@ -95,7 +95,7 @@ describe('persam-studio export', () => {
     expect(project.jobs.get(job.id)?.state).toBe('running')
   })
 
-  it('names the bad argument and exits with 1', async () => {
+  it('names the bad argument and exits with 1 (2 for a usage error)', async () => {
     const missing = await cli([path.join(out, 'nowhere'), '--out', path.join(out, 'x.json')])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/error: .*nowhere.*project\.sqlite/)
@@ -104,7 +104,7 @@ describe('persam-studio export', () => {
     expect(category.stderr).toContain('--category giraffe: no such category')
     expect(category.stderr).toContain('mug, cat, teapot')
     const status = await cli([project.dir, '--out', path.join(out, 'z.json'), '--status', 'done'])
-    expect(status.code).toBe(1)
+    expect(status.code).toBe(2)
     expect(status.stderr).toMatch(/--status.*expected one of proposed, accepted/)
   })
 })

@@ -64,11 +64,11 @@ describe('persam-studio models', () => {
 
     const refused = await cli(['import', 'resources/models/toy-sam/encoder.onnx', '--decoder', 'resources/models/toy-sam/encoder.onnx'])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/^persam-studio models import: decoder .*encoder\.onnx: this is a SAM encoder \(input image \[1,3,1024,1024\] -> image_embeddings \[1,256,64,64\]\), not a decoder$/m)
+    expect(refused.stderr).toMatch(/^error: decoder .*encoder\.onnx: this is a SAM encoder \(input image \[1,3,1024,1024\] -> image_embeddings \[1,256,64,64\]\), not a decoder$/m)
 
     expect((await cli(['remove', 'toy-copy'])).stdout).toBe('removed toy-copy\n')
     const again = await cli(['remove', 'toy-copy'])
     expect(again.code).toBe(1)
-    expect(again.stderr).toBe('persam-studio models remove: no installed model "toy-copy"\n')
+    expect(again.stderr).toBe('error: no installed model "toy-copy"\n')
   }, 180_000)
 })

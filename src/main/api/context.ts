@@ -9,6 +9,7 @@ import type { ProjectSummary } from '../../common/ipc/dto/project'
 import type { ModelCatalog } from '../../common/models/catalog'
 import { StudioError } from '../../common/ipc/result'
 import { importImageFolder } from '../services/exchange/folderImport'
+import { prepareOutputFolder } from '../services/fs/outputPath'
 import { JobManager } from '../services/jobs/jobManager'
 import { MediaCache } from '../services/media/mediaCache'
 import { ActiveModel } from '../services/models/activeModel'
@@ -97,8 +98,9 @@ export class StudioContext {
 
   async createProject(projectDir: string, imagesRoot: string, isDemo = false): Promise<ProjectSession> {
     if (!existsSync(imagesRoot)) throw new StudioError('not-found', `image folder ${imagesRoot} does not exist`)
+    // Checked before the open project closes: virtual filesystems, files in the way, no write access.
+    await prepareOutputFolder(projectDir)
     await this.closeProject()
-    mkdirSync(projectDir, { recursive: true })
     const project = createProject(path.resolve(projectDir), { imagesRoot: path.resolve(imagesRoot) })
     return this.attach(project, isDemo)
   }

@@ -9,7 +9,8 @@ import { boundaryOverlap, decodeRle, encodeRle, mergeRles, rleOverlap, type Bina
 import type { PersamMethod } from '../../../common/persam/target'
 import { PropagationRunner, type PropagationOptions } from '../propagation/propagationRunner'
 import type { SamRuntime } from '../sam/samRuntime'
-import { readGroundTruthMask, readPersegDataset, type PersegImage } from './persegDataset'
+import { readMaskImage } from '../images/maskPng'
+import { readPersegDataset, type PersegImage, type PersegObject } from './persegDataset'
 
 export interface ImageScore {
   readonly stem: string
@@ -44,6 +45,8 @@ export interface EvalReport {
   readonly twoInstanceImages: { readonly images: number; readonly withTwoMasks: number }
   /** Images showing the target that were wrongly marked absent. */
   readonly missedTargets: number
+  /** Objects left out because their files could not be read, and why (not counted in mIoU). */
+  readonly skippedObjects: readonly { readonly name: string; readonly reason: string }[]
 }
 
 export interface EvalProgress {
@@ -58,7 +61,19 @@ export async function evaluatePerseg(
   options: Omit<PropagationOptions, 'signal'>,
   onProgress?: EvalProgress,
 ): Promise<EvalReport> {
-  const objects = await readPersegDataset(root)
+  const dataset = await readPersegDataset(root)
+  const skippedObjects = [...dataset.skipped]
+  // Every mask of an object is read before its run, so an unreadable one skips the whole object.
+  const objects: (PersegObject & { readonly masks: ReadonlyMap<string, BinaryMask> })[] = []
+  for (const object of dataset.objects) {
+    try {
+      const masks = new Map<string, BinaryMask>()
+      for (const image of [object.reference, ...object.tests]) masks.set(image.stem, await readMaskImage(image.maskFile))
+      objects.push({ ...object, masks })
+    } catch (error) {
+      skippedObjects.push({ name: object.name, reason: error instanceof Error ? error.message : String(error) })
+    }
+  }
   const total = objects.reduce((sum, object) => sum + object.tests.length, 0)
   let done = 0
   let seconds = 0
@@ -67,7 +82,14 @@ export async function evaluatePerseg(
   let missedTargets = 0
   const scores: ObjectScore[] = []
   for (const object of objects) {
-    const runner = await PropagationRunner.prepare(runtime, [{ file: object.reference.imageFile, mask: await readGroundTruthMask(object.reference.maskFile) }], options)
+    let runner: PropagationRunner
+    try {
+      runner = await PropagationRunner.prepare(runtime, [{ file: object.reference.imageFile, mask: object.masks.get(object.reference.stem)! }], options)
+    } catch (error) {
+      skippedObjects.push({ name: object.name, reason: error instanceof Error ? error.message : String(error) })
+      done += object.tests.length
+      continue
+    }
     const byStem = new Map<string, PersegImage>(object.tests.map((image) => [image.stem, image]))
     let intersection = 0
     let union = 0
@@ -80,7 +102,7 @@ export async function evaluatePerseg(
       const elapsed = (performance.now() - started) / 1000
       seconds += elapsed
       const image = byStem.get(event.image.id)!
-      const truth = await readGroundTruthMask(image.maskFile)
+      const truth = object.masks.get(image.stem)!
       const truthRle = encodeRle(truth)
       const truthEmpty = truthRle.counts.length <= 1
       if (event.kind === 'failed') {
@@ -129,5 +151,6 @@ export async function evaluatePerseg(
     absentTargets,
     twoInstanceImages,
     missedTargets,
+    skippedObjects,
   }
 }

@@ -7,7 +7,7 @@ import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { DEFAULT_MODEL_SETTINGS, modelSettingsSchema, type ModelSettings } from '../../../common/models/records'
 import { parseJsonRecord } from '../../../common/util/jsonRecord'
-import { writeJsonAtomic } from './atomicFile'
+import { writeJsonAtomic } from '../fs/atomicWrite'
 
 export async function readModelSettings(file: string): Promise<{ settings: ModelSettings; problem: string | null }> {
   let text: string

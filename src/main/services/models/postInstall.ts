@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { PostInstallStepName } from '../../../common/models/catalog'
 import type { PostInstallOutcome } from '../../../common/models/records'
 import { MANIFEST_FILE, parseModelManifest, type ModelManifest } from '../../../common/sam/manifest'
-import { writeFileAtomic } from './atomicFile'
+import { writeFileAtomic } from '../fs/atomicWrite'
 
 /** Works on the model folder in place (it may add files and rewrite manifest.json atomically). */
 export type PostInstallHook = (modelDir: string) => Promise<unknown>

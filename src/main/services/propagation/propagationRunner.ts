@@ -51,6 +51,9 @@ export type PropagationEvent<Item> =
       readonly result: PersamImageResult
       /** One full-resolution RLE per instance, in result.instances order. */
       readonly masks: readonly CocoRle[]
+      /** The image's size after EXIF orientation (also for images judged absent). */
+      readonly width: number
+      readonly height: number
       readonly timings: ImageTimings
     }
   | { readonly kind: 'failed'; readonly image: Item; readonly error: string }
@@ -130,6 +133,8 @@ export class PropagationRunner {
       image,
       result,
       masks,
+      width: originalWidth,
+      height: originalHeight,
       timings: {
         imageMs,
         encoderMs: encoded.timings.encoderMs,

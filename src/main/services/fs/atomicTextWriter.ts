@@ -1,12 +1,12 @@
 /**
  * Writes a large file as a stream of text pieces, encoded straight into a 4 MB buffer that is
- * written out when full, to a temporary name in the target folder; `commit` fsyncs and renames
- * it into place, `abort` deletes it. Readers of the target path see the old file or the complete
- * new one, never a partial one.
+ * written out when full, to the temporary name atomicWrite uses; `commit` fsyncs and renames it
+ * into place (then fsyncs the folder), `abort` deletes it. Readers of the target path see the old
+ * file or the complete new one, never a partial one.
  */
-import { randomBytes } from 'node:crypto'
 import { open, rename, rm, type FileHandle } from 'node:fs/promises'
 import path from 'node:path'
+import { syncDirectory, temporaryPathFor } from './atomicWrite'
 
 const BUFFER_BYTES = 4 << 20
 
@@ -22,7 +22,7 @@ export class AtomicTextWriter {
   ) {}
 
   static async create(target: string): Promise<AtomicTextWriter> {
-    const temporary = path.join(path.dirname(target), `.${path.basename(target)}.${randomBytes(4).toString('hex')}.tmp`)
+    const temporary = temporaryPathFor(target)
     return new AtomicTextWriter(target, temporary, await open(temporary, 'wx'))
   }
 
@@ -52,11 +52,18 @@ export class AtomicTextWriter {
     return this.written
   }
 
+  /** On failure the temporary is removed and the target left as it was. */
   async commit(): Promise<void> {
-    await this.flush()
-    await this.handle.sync()
-    await this.handle.close()
-    await rename(this.temporary, this.target)
+    try {
+      await this.flush()
+      await this.handle.sync()
+      await this.handle.close()
+      await rename(this.temporary, this.target)
+    } catch (error) {
+      await this.abort()
+      throw error
+    }
+    await syncDirectory(path.dirname(this.target))
   }
 
   async abort(): Promise<void> {
