@@ -46,6 +46,8 @@ export interface LockOptions {
   readonly now?: () => number
   /** Called when the heartbeat finds the lock file is no longer ours. */
   readonly onLost?: (reason: string) => void
+  /** Called between finding a stale lock and taking it over (tests widen the race window here). */
+  readonly beforeTakeOver?: (stale: LockRecord) => void
 }
 
 export const DEFAULT_HEARTBEAT_MS = 15_000
@@ -157,6 +159,7 @@ export class ProjectLock {
       const existing = readLock(file)
       if (existing === null) continue // released between our link and our read
       if (!isStale(existing, now(), staleAfterMs)) throw new ProjectLockedError(projectDir, existing)
+      options.beforeTakeOver?.(existing)
       if (takeOver(file, existing, record, now(), staleAfterMs)) return new ProjectLock(file, record, options)
     }
     const holder = readLock(file)
