@@ -8,6 +8,7 @@ import { parseProvider, resolveModelDir } from './models'
 import { modelsCommand } from './modelsCommand'
 import { registerPersamifyCommand } from './persamifyCommand'
 import { propagateCommand } from './propagate'
+import { restoreCommand } from './restoreCommand'
 import { serve } from './serve'
 import { synth } from './synth'
 
@@ -72,6 +73,7 @@ export function buildProgram(): Command {
     })
   program.addCommand(exportCliCommand())
   program.addCommand(modelsCommand())
+  program.addCommand(restoreCommand())
   registerPersamifyCommand(program)
   return program
 }

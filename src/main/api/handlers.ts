@@ -9,6 +9,7 @@ import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
+import { guardWrites } from './writeGuard'
 
 /** Native dialogs exist only in the desktop app; other hosts leave this out. */
 export interface DialogService {
@@ -16,11 +17,14 @@ export interface DialogService {
 }
 
 export function createHandlers(context: StudioContext): Handlers {
-  return {
-    ...projectHandlers(context),
-    ...imageHandlers(context),
-    ...editHandlers(context),
-    ...jobHandlers(context),
-    ...modelHandlers(context),
-  }
+  return guardWrites(
+    {
+      ...projectHandlers(context),
+      ...imageHandlers(context),
+      ...editHandlers(context),
+      ...jobHandlers(context),
+      ...modelHandlers(context),
+    },
+    context,
+  )
 }
