@@ -49,6 +49,10 @@ export async function backupProject(project: Project, options: BackupOptions = {
   rmSync(aside, { force: true })
   try {
     await project.db.backup(aside)
+    // The copy inherits WAL mode; as a plain rollback-journal file it stays one self-contained file.
+    const copy = openConnection(aside)
+    copy.pragma('journal_mode = DELETE')
+    copy.close()
     const check = await checkDatabaseFile(aside)
     if (!check.ok) throw invalidInput(`the backup of ${project.file} failed its check (${check.detail}); it was not kept`)
     renameSync(aside, path.join(dir, name))
@@ -103,7 +107,7 @@ export function hasBackups(projectDir: string): boolean {
 /** Keeps the newest `keep` automatic backups (copies made before a restore are kept as well). */
 export function pruneBackups(projectDir: string, keep: number): void {
   const automatic = listBackups(projectDir).filter((backup) => !backup.beforeRestore)
-  for (const old of automatic.slice(keep)) rmSync(old.file, { force: true })
+  for (const old of automatic.slice(keep)) for (const suffix of ['', '-wal', '-shm']) rmSync(old.file + suffix, { force: true })
 }
 
 /** `nameOrFile`: a name listed in backups/, or a path to any copy of a project file. */
