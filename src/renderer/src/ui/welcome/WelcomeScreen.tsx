@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { ModelCard } from './ModelCard'
+import { ProjectRefusal } from './ProjectRefusal'
 
 export function WelcomeScreen() {
   const editor = useEditor()
@@ -30,6 +31,7 @@ export function WelcomeScreen() {
           Open the demo project
         </button>
       </div>
+      <ProjectRefusal />
       <div className="welcome-screen__grid">
         <section className="card">
           <h2>New project from a folder of images</h2>
