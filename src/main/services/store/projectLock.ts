@@ -55,10 +55,19 @@ export const DEFAULT_STALE_AFTER_MS = 5 * 60_000
 
 const HOLDER_NAMES: Record<HolderKind, string> = { app: 'the studio app', server: 'the browser-mode studio', cli: 'the CLI' }
 
-/** The default holder of this process: set once by each host (Electron, server, CLI). */
-let processHolder: LockHolder = { kind: 'cli', label: path.basename(process.argv[1] ?? 'node') }
-export function setProcessLockHolder(holder: LockHolder): void {
-  processHolder = holder
+/** Who holds a lock when the opener does not say (scripts and CLI commands using the store directly). */
+const processHolder: LockHolder = { kind: 'cli', label: path.basename(process.argv[1] ?? 'node') }
+
+/** Locks this process holds, released on a normal exit (one listener for all of them). */
+const heldLocks = new Set<ProjectLock>()
+let exitListener = false
+function releaseOnExit(lock: ProjectLock): void {
+  heldLocks.add(lock)
+  if (exitListener) return
+  exitListener = true
+  process.once('exit', () => {
+    for (const held of heldLocks) held.release()
+  })
 }
 
 /** "the CLI (pid 1234 on host h) since 21:03" */
@@ -140,7 +149,7 @@ export class ProjectLock {
     const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS
     this.timer = setInterval(() => this.heartbeat(), heartbeatMs)
     this.timer.unref()
-    process.once('exit', this.releaseOnExit)
+    releaseOnExit(this)
   }
 
   get holder(): LockRecord {
@@ -191,15 +200,13 @@ export class ProjectLock {
     if (this.released) return
     this.released = true
     this.stopTimer()
-    process.removeListener('exit', this.releaseOnExit)
+    heldLocks.delete(this)
     try {
       if (readLock(this.file)?.token === this.record.token) rmSync(this.file, { force: true })
     } catch {
       // the folder may be gone (a deleted project); nothing to release then
     }
   }
-
-  private readonly releaseOnExit = (): void => this.release()
 
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer)

@@ -142,6 +142,17 @@ describe('project lock across processes', () => {
     project.close()
   })
 
+  it('is released when its process exits normally without closing the project', { timeout: 60_000 }, async () => {
+    const dir = freshProject()
+    const ackFile = path.join(path.dirname(dir), 'acks.txt')
+    // 'job' mode runs the job to the end and lets the process exit, never calling close().
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, 'job', dir, ackFile, '1'], { stdio: 'ignore' })
+    const code = await new Promise((resolve) => child.on('exit', resolve))
+    expect(code).toBe(0)
+    expect(readFileSync(ackFile, 'utf8')).toContain('complete')
+    expect(existsSync(path.join(dir, LOCK_FILE))).toBe(false)
+  })
+
   it('of six processes racing to take over one stale lock, exactly one wins', { timeout: 60_000 }, async () => {
     for (let round = 0; round < 2; round++) {
       const dir = freshProject()
