@@ -60,6 +60,9 @@ describe('a project another process holds', () => {
       expect(summary.readOnly).toEqual({ reason: 'locked', message: expect.stringContaining(`pid ${holder.pid}`) })
       expect(summary.annotationCount).toBe(3 + 20 * 2) // it reads what the holder has stored so far
       expect((await api.call('image:list', { offset: 0, limit: 5 })).total).toBe(40)
+      // Reads never write (a category without a reference set used to get one on listing).
+      expect(await api.call('category:list', {})).toEqual([expect.objectContaining({ name: 'mug', referenceCount: 0 })])
+      expect((await api.call('image:get', { imageId: 1 })).annotations).toHaveLength(1 + 2)
       const writes = [
         api.call('category:create', { name: 'new' }),
         api.call('annotation:review', { annotationId: 1, action: 'reject' }),
