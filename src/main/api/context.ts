@@ -119,7 +119,8 @@ export class StudioContext {
     const dir = path.resolve(projectDir)
     if (readOnly) return this.attach(Project.openReadOnly(dir), isDemo, readOnlyReason(dir))
     try {
-      return this.attach(openProject(dir, { lock: { holder: this.lockHolder } }), isDemo, null)
+      const onLost = (reason: string): void => this.options.log(`[studio] lost the write lock of ${dir}: ${reason}`)
+      return this.attach(openProject(dir, { lock: { holder: this.lockHolder, onLost } }), isDemo, null)
     } catch (error) {
       if (!isCorruptionError(error)) throw error
       // Too damaged to open for writing: show what can still be read, and how to restore.
