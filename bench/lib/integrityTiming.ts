@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openConnection } from '../../src/main/services/store/connection'
+import { Project } from '../../src/main/services/store/project'
+import { ProjectLock } from '../../src/main/services/store/projectLock'
 import { build } from '../store.bench'
 
 const dir = process.argv[2] ?? path.join(os.tmpdir(), 'persam-integrity-100k', 'project')
@@ -20,6 +22,12 @@ const time = (work: () => unknown): { ms: number; value: unknown } => {
   const value = work()
   return { ms: Math.round(performance.now() - start), value }
 }
+const lockStart = performance.now()
+ProjectLock.acquire(dir).release()
+const lockMs = Math.round((performance.now() - lockStart) * 100) / 100
+const openStart = performance.now()
+Project.open(dir).close()
+const openMs = Math.round(performance.now() - openStart)
 const db = openConnection(file, { readonly: true })
 const quick = time(() => db.pragma('quick_check', { simple: true }))
 const full = time(() => db.pragma('integrity_check', { simple: true }))
@@ -29,4 +37,4 @@ const start = performance.now()
 await db.backup(backupFile)
 const backupMs = Math.round(performance.now() - start)
 db.close()
-console.log(JSON.stringify({ fileMiB: Math.round(statSync(file).size / 2 ** 20), quickCheckMs: quick.ms, quick: quick.value, integrityCheckMs: full.ms, integrity: full.value, backupMs }))
+console.log(JSON.stringify({ lockMs, openMs, fileMiB: Math.round(statSync(file).size / 2 ** 20), quickCheckMs: quick.ms, quick: quick.value, integrityCheckMs: full.ms, integrity: full.value, backupMs }))
