@@ -6,6 +6,7 @@ import { exportCommand } from './exportCommand'
 import { importCommand } from './importCommand'
 import { modelsCommand } from './modelsCommand'
 import { propagateCommand } from './propagate'
+import { restoreCommand } from './restoreCommand'
 import { reportFailure } from './run'
 import { serveCommand } from './serve'
 import { synthCommand } from './synth'
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   program.addCommand(exportCommand())
   program.addCommand(importCommand())
   program.addCommand(modelsCommand())
+  program.addCommand(restoreCommand())
   return program
 }
 

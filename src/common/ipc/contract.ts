@@ -72,11 +72,18 @@ export const invokeChannels = {
   'folder:list': invoke<T.FolderListing>()(
     z.object({ path: path.optional(), fileExtensions: z.array(z.string().regex(/^\.[a-z0-9]{1,10}$/)).max(8).optional() }).strict(),
   ),
-  'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path }).strict()),
+  /** readOnly: open without the write lock (e.g. while another process has the project open). */
+  'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path, readOnly: z.boolean().optional() }).strict()),
   'project:openDemo': invoke<T.ProjectSummary>()(empty),
   'project:current': invoke<T.ProjectSummary | null>()(empty),
   'project:recent': invoke<readonly T.RecentProject[]>()(empty),
   'project:close': invoke<null>()(empty),
+  /** The backups of the open project, or of `projectDir` (e.g. one that failed to open), newest first. */
+  'project:backups': invoke<readonly T.BackupInfo[]>()(z.object({ projectDir: path.optional() }).strict()),
+  /** Replaces project.sqlite by a backup (the current file is kept as a backup) and opens the project. */
+  'project:restore': invoke<{ project: T.ProjectSummary; previous: T.BackupInfo | null }>()(
+    z.object({ projectDir: path.optional(), backup: z.string().min(1).max(255).regex(/^[\w.-]+\.sqlite$/, 'must be a backup file name') }).strict(),
+  ),
 
   'image:list': invoke<T.ImagePage>()(
     z

@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { ProjectSummary } from '../../common/ipc/dto/project'
+import type { ProjectSummary, ReadOnlyState } from '../../common/ipc/dto/project'
 import type { ModelCatalog } from '../../common/models/catalog'
 import { StudioError } from '../../common/ipc/result'
 import { importImageFolder } from '../services/exchange/folderImport'
@@ -15,7 +15,26 @@ import { MediaCache } from '../services/media/mediaCache'
 import { ActiveModel } from '../services/models/activeModel'
 import { runPropagationJob } from '../services/propagation/propagationJob'
 import { SegmentService } from '../services/segment/segmentService'
-import { createProject, openProject, PROJECT_FILE, type Job, type Project } from '../services/store'
+import {
+  backupProject,
+  checkDatabaseFile,
+  createProject,
+  damagedFileMessage,
+  DEFAULT_STALE_AFTER_MS,
+  describeHolder,
+  hasBackups,
+  isCorruptionError,
+  isStale,
+  LOCK_FILE,
+  openProject,
+  Project,
+  PROJECT_FILE,
+  readLock,
+  restoreBackup,
+  type Job,
+  type LockHolder,
+  type RestoreResult,
+} from '../services/store'
 import type { AppHost } from '../services/system/appInfo'
 import { resourcesDir } from '../services/system/paths'
 import { RecentProjects } from '../services/system/recentProjects'
@@ -28,7 +47,14 @@ export interface ProjectSession {
   readonly isDemo: boolean
   readonly media: MediaCache
   readonly segment: SegmentService
+  /** Null while writes are allowed; set when opened read-only or when the file check fails. */
+  readOnly: ReadOnlyState | null
+  /** Settles when the open-time file check is done; writes wait for it. */
+  readonly checked: Promise<void>
 }
+
+/** Automatic backups while a project is open for writing (and one on close). */
+const BACKUP_EVERY_MS = 60 * 60_000
 
 export interface StudioContextOptions {
   readonly host: AppHost
@@ -47,6 +73,9 @@ export class StudioContext {
   readonly jobs: JobManager
   readonly recent: RecentProjects
   private session: ProjectSession | null = null
+  private backupTimer: NodeJS.Timeout | null = null
+  /** SQLite's total_changes() at the last backup, to skip backups of an unchanged project. */
+  private changesAtBackup = -1
 
   private constructor(
     readonly options: StudioContextOptions,
@@ -87,13 +116,66 @@ export class StudioContext {
       imageCount: project.images.count(),
       annotationCount: Object.values(counts).reduce((sum, n) => sum + n, 0),
       isDemo: session.isDemo,
+      readOnly: session.readOnly,
     }
   }
 
-  async openProject(projectDir: string, isDemo = false): Promise<ProjectSession> {
+  /** Who this process is when it takes a project's write lock. */
+  get lockHolder(): LockHolder {
+    const kind = this.options.host === 'electron' ? 'app' : this.options.host === 'browser' ? 'server' : 'cli'
+    return { kind, label: 'studio' }
+  }
+
+  /**
+   * Opens for writing (taking the project's lock; refused with code 'locked' while another
+   * process holds it) or, with `readOnly`, without the lock: no job is interrupted or resumed and
+   * every write is refused.
+   */
+  async openProject(projectDir: string, isDemo = false, readOnly = false): Promise<ProjectSession> {
     await this.closeProject()
-    const project = openProject(path.resolve(projectDir))
-    return this.attach(project, isDemo)
+    const dir = path.resolve(projectDir)
+    if (readOnly) return this.attach(Project.openReadOnly(dir), isDemo, readOnlyReason(dir))
+    try {
+      const onLost = (reason: string): void => this.options.log(`[studio] lost the write lock of ${dir}: ${reason}`)
+      return this.attach(openProject(dir, { lock: { holder: this.lockHolder, onLost } }), isDemo, null)
+    } catch (error) {
+      if (!isCorruptionError(error)) throw error
+      // Too damaged to open for writing: show what can still be read, and how to restore.
+      const message = damagedFileMessage(path.join(dir, PROJECT_FILE), error instanceof Error ? error.message : String(error))
+      let project: Project | null = null
+      try {
+        project = Project.openReadOnly(dir)
+        project.images.annotationCounts() // what the summary reads
+      } catch {
+        project?.close()
+        throw new StudioError('damaged', message)
+      }
+      return this.attach(project, isDemo, { reason: 'damaged', message })
+    }
+  }
+
+  /**
+   * Replaces the project file by one of its backups and opens the project again. The session of
+   * that project is closed first (without a backup: the replaced file itself is kept as one).
+   */
+  async restoreProject(projectDir: string | undefined, backup: string): Promise<{ session: ProjectSession; previous: RestoreResult['previous'] }> {
+    const current = this.session
+    const dir = path.resolve(projectDir ?? this.requireSession().project.dir)
+    const isCurrent = current?.project.dir === dir
+    if (isCurrent && current.readOnly?.reason === 'locked') {
+      throw new StudioError('locked', `project ${path.basename(dir)} cannot be restored here: ${current.readOnly.message}`)
+    }
+    if (isCurrent) await this.closeProject({ backup: false })
+    const { previous } = await restoreBackup(dir, backup, { lock: { holder: this.lockHolder } })
+    return { session: await this.openProject(dir, isCurrent && current.isDemo), previous }
+  }
+
+  /** Refuses a write to a read-only project, naming why; waits for the open-time file check first. */
+  async assertWritable(): Promise<void> {
+    const session = this.session
+    if (!session) return // the handler itself says that no project is open
+    await session.checked
+    if (session.readOnly) throw new StudioError('read-only', `project ${path.basename(session.project.dir)} is read-only: ${session.readOnly.message}`)
   }
 
   async createProject(projectDir: string, imagesRoot: string, isDemo = false): Promise<ProjectSession> {
@@ -101,8 +183,8 @@ export class StudioContext {
     // Checked before the open project closes: virtual filesystems, files in the way, no write access.
     await prepareOutputFolder(projectDir)
     await this.closeProject()
-    const project = createProject(path.resolve(projectDir), { imagesRoot: path.resolve(imagesRoot) })
-    return this.attach(project, isDemo)
+    const project = createProject(path.resolve(projectDir), { imagesRoot: path.resolve(imagesRoot), lock: { holder: this.lockHolder } })
+    return this.attach(project, isDemo, null)
   }
 
   /** The demo project lives in the data folder; its images stay in the bundled resources. */
@@ -111,7 +193,7 @@ export class StudioContext {
     const images = path.join(resourcesDir(), 'demo', 'images')
     if (existsSync(path.join(dir, PROJECT_FILE))) {
       const session = await this.openProject(dir, true)
-      if (session.project.imagesRoot !== images) session.project.setImagesRoot(images)
+      if (!session.readOnly && session.project.imagesRoot !== images) session.project.setImagesRoot(images)
       return { session, created: false }
     }
     const session = await this.createProject(dir, images, true)
@@ -121,13 +203,30 @@ export class StudioContext {
     return { session, created: true }
   }
 
-  async closeProject(): Promise<void> {
+  async closeProject(options: { backup?: boolean } = {}): Promise<void> {
     const session = this.session
     if (!session) return
     this.session = null
+    if (this.backupTimer) clearInterval(this.backupTimer)
+    this.backupTimer = null
     await this.jobs.shutdown()
+    await session.checked
+    if (options.backup !== false) await this.backup(session)
     session.project.close()
     this.options.events.emit('project:changed', null)
+  }
+
+  /** Backs up a sound, writable project that changed since its last backup; failures are logged, never thrown. */
+  private async backup(session: ProjectSession): Promise<void> {
+    if (session.readOnly || !session.project.isOpen) return
+    try {
+      const changes = session.project.changeCount()
+      if (changes === this.changesAtBackup || (changes === 0 && this.changesAtBackup === -1 && hasBackups(session.project.dir))) return
+      await backupProject(session.project)
+      this.changesAtBackup = changes
+    } catch (error) {
+      this.options.log(`[studio] cannot back up ${session.project.file}`, error)
+    }
   }
 
   async close(): Promise<void> {
@@ -136,23 +235,39 @@ export class StudioContext {
     await this.models.close()
   }
 
-  private attach(project: Project, isDemo: boolean): ProjectSession {
+  private attach(project: Project, isDemo: boolean, readOnly: ReadOnlyState | null): ProjectSession {
     const session: ProjectSession = {
       project,
       isDemo,
       media: new MediaCache(project.cacheDir),
       segment: new SegmentService(project, () => this.models.runtime()),
+      readOnly,
+      // Checked off the event loop (over a second on a 100k-image project); writes wait for it.
+      checked: readOnly ? Promise.resolve() : checkDatabaseFile(project.file).then((check) => this.checkedFile(session, check)),
     }
     this.session = session
+    this.changesAtBackup = -1
     void this.recent.touch(project.dir, path.basename(project.dir)).catch((error) => this.options.log('[studio] cannot update recent projects', error))
     this.options.events.emit('project:changed', this.summary(session))
     this.models.warmUp()
-    void this.resumeJobs(session)
+    if (!readOnly) {
+      void session.checked.then(() => this.resumeJobs(session))
+      this.backupTimer = setInterval(() => void this.backup(session), BACKUP_EVERY_MS)
+      this.backupTimer.unref()
+    }
     return session
   }
 
-  /** Picks up queued or interrupted propagation jobs, one after the other. */
+  private checkedFile(session: ProjectSession, check: { ok: boolean; detail: string }): void {
+    if (check.ok || this.session !== session) return
+    session.readOnly = { reason: 'damaged', message: damagedFileMessage(session.project.file, check.detail) }
+    this.options.log(`[studio] ${session.readOnly.message}`)
+    this.options.events.emit('project:changed', this.summary(session))
+  }
+
+  /** Picks up queued or interrupted propagation jobs, one after the other (writable sessions only). */
   private async resumeJobs(session: ProjectSession): Promise<void> {
+    if (session.readOnly || this.session !== session) return
     for (const job of session.project.jobs.resumable()) {
       if (this.session !== session) return
       try {
@@ -194,4 +309,11 @@ export class StudioContext {
     jobId = info.id
     return info
   }
+}
+
+/** Why a project opened read-only on request is read-only: another process's live lock, if any. */
+function readOnlyReason(projectDir: string): ReadOnlyState {
+  const holder = readLock(path.join(projectDir, LOCK_FILE))
+  if (holder && !isStale(holder, Date.now(), DEFAULT_STALE_AFTER_MS)) return { reason: 'locked', message: `it is open in ${describeHolder(holder)}` }
+  return { reason: 'requested', message: 'it was opened read-only' }
 }

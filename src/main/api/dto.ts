@@ -45,7 +45,8 @@ export function imageItemDto(item: ImageListItem): ImageItemDto {
 
 export function categoryDto(project: Project, category: Category): CategoryDto {
   const counts = project.images.annotationCounts(category.id)
-  const referenceCount = project.references.members(project.references.defaultSet(category.id).id).length
+  const set = project.references.findDefaultSet(category.id)
+  const referenceCount = set ? project.references.members(set.id).length : 0
   return {
     id: category.id,
     name: category.name,

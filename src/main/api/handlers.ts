@@ -10,14 +10,18 @@ import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
+import { guardWrites } from './writeGuard'
 
 export function createHandlers(context: StudioContext): Handlers {
-  return {
-    ...projectHandlers(context),
-    ...imageHandlers(context),
-    ...editHandlers(context),
-    ...jobHandlers(context),
-    ...modelHandlers(context),
-    ...browseHandlers(context),
-  }
+  return guardWrites(
+    {
+      ...projectHandlers(context),
+      ...imageHandlers(context),
+      ...editHandlers(context),
+      ...jobHandlers(context),
+      ...modelHandlers(context),
+      ...browseHandlers(context),
+    },
+    context,
+  )
 }

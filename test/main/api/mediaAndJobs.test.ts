@@ -122,10 +122,11 @@ describe('propagation as a background job', () => {
     await core.close()
     core = await createStudioCore({ host: 'cli', dataDir, log: () => {} })
     api = inProcessClient(core)
-    // Reopening resumes the interrupted job with only its pending images.
+    // Reopening resumes the interrupted job with only its pending images (once the file check passed).
     await api.call('project:open', { projectDir: demo.projectDir })
-    const [resumed] = (await api.call('job:list', {})).filter((job) => job.kind === 'propagation')
-    expect(resumed).toBeDefined()
+    const propagations = async () => (await api.call('job:list', {})).filter((job) => job.kind === 'propagation')
+    await expect.poll(async () => (await propagations()).length, { timeout: 30_000 }).toBe(1)
+    const [resumed] = await propagations()
     const done = await waitForJob(api, resumed!.id)
     expect(done.state).toBe('done')
     const report = done.report as { images: number }

@@ -21,7 +21,7 @@ describe('editor documents', () => {
 
   it('reopens the project the core already has open (a page reload in browser mode)', async () => {
     const fake = new FakeStudio()
-    fake.project = { projectDir: '/p', name: 'P', imagesRoot: '/p/i', imageCount: 5, annotationCount: 0, isDemo: false }
+    fake.project = { projectDir: '/p', name: 'P', imagesRoot: '/p/i', imageCount: 5, annotationCount: 0, isDemo: false, readOnly: null }
     const editor = new TestEditor(fake)
     await editor.start()
     expect(editor.doc.project?.projectDir).toBe('/p')

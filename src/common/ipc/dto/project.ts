@@ -8,6 +8,28 @@ export interface ProjectSummary {
   readonly imageCount: number
   readonly annotationCount: number
   readonly isDemo: boolean
+  /** Set when every write is refused: why, and a sentence for the user. */
+  readonly readOnly: ReadOnlyState | null
+}
+
+export interface ReadOnlyState {
+  /** locked: another process has the project open for writing; damaged: the file failed its check; requested: opened read-only on purpose. */
+  readonly reason: 'locked' | 'damaged' | 'requested'
+  readonly message: string
+}
+
+/** One copy of project.sqlite in the project's backups/ folder. */
+export interface BackupInfo {
+  readonly name: string
+  readonly file: string
+  /** ISO time the copy was made. */
+  readonly createdAt: string
+  readonly sizeBytes: number
+  /** Null when the copy cannot be read. */
+  readonly imageCount: number | null
+  readonly annotationCount: number | null
+  /** The file a restore replaced (restore it to undo that restore). */
+  readonly beforeRestore: boolean
 }
 
 export interface RecentProject {

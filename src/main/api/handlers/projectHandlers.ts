@@ -2,12 +2,23 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { importNewProject } from '../../services/exchange/newProjectImport'
+import { listBackups } from '../../services/store'
 import { readAppInfo } from '../../services/system/appInfo'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
 import { historyState } from '../dto'
 
-type ProjectChannels = 'app:info' | 'dialog:pickPath' | 'project:create' | 'project:open' | 'project:openDemo' | 'project:current' | 'project:recent' | 'project:close'
+type ProjectChannels =
+  | 'app:info'
+  | 'dialog:pickPath'
+  | 'project:create'
+  | 'project:open'
+  | 'project:openDemo'
+  | 'project:current'
+  | 'project:recent'
+  | 'project:close'
+  | 'project:backups'
+  | 'project:restore'
 
 /** A new folder under the data folder's projects/, never an existing one. */
 function freshProjectDir(dataDir: string, name: string): string {
@@ -42,13 +53,18 @@ export function projectHandlers(context: StudioContext): Pick<Handlers, ProjectC
       })
       return { project: context.summary(session)!, importJob }
     },
-    'project:open': async ({ projectDir }) => context.summary(await context.openProject(projectDir))!,
+    'project:open': async ({ projectDir, readOnly }) => context.summary(await context.openProject(projectDir, false, readOnly ?? false))!,
     'project:openDemo': async () => context.summary((await context.openDemo()).session)!,
     'project:current': () => context.summary(),
     'project:recent': () => context.recent.list(),
     'project:close': async () => {
       await context.closeProject()
       return null
+    },
+    'project:backups': ({ projectDir }) => listBackups(path.resolve(projectDir ?? context.requireSession().project.dir)),
+    'project:restore': async ({ projectDir, backup }) => {
+      const { session, previous } = await context.restoreProject(projectDir, backup)
+      return { project: context.summary(session)!, previous }
     },
   }
 }

@@ -14,4 +14,21 @@ export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion, type Migrati
 export { NewerSchemaError } from './errors'
 export { storedMaskFromRle, storedMaskFromBinary, rleOfStored, binaryOfStored } from './masks'
 export { toRelPath, fromRelPath, isInside, commonAncestor } from './paths'
+export { BACKUP_DIR, DEFAULT_BACKUPS_KEPT, backupProject, listBackups, hasBackups, pruneBackups, resolveBackup, restoreBackup, type BackupOptions, type RestoreResult } from './backups'
+export { checkDatabaseFile, damagedFileMessage, isCorruptionError, type FileCheck } from './fileCheck'
+export {
+  LOCK_FILE,
+  HOLDER_KINDS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_STALE_AFTER_MS,
+  ProjectLock,
+  ProjectLockedError,
+  describeHolder,
+  isStale,
+  readLock,
+  type HolderKind,
+  type LockHolder,
+  type LockOptions,
+  type LockRecord,
+} from './projectLock'
 export * from './types'

@@ -19,6 +19,7 @@ import { ImportStager } from './importStager'
 import { JobRepository } from './jobs'
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index'
 import { commonAncestor, fromRelPath, isInside } from './paths'
+import { ProjectLock, type LockOptions } from './projectLock'
 import { ReferenceRepository } from './references'
 
 export const PROJECT_FILE = 'project.sqlite'
@@ -29,6 +30,8 @@ export interface ProjectOptions {
   readonly now?: () => number
   /** Closed undo steps kept. */
   readonly historyLimit?: number
+  /** Who takes the write lock and how it is kept (opening for writing only). */
+  readonly lock?: LockOptions
 }
 
 export interface CreateProjectOptions extends ProjectOptions {
@@ -56,6 +59,8 @@ export class Project {
     readonly dir: string,
     readonly db: SqliteDatabase,
     options: ProjectOptions,
+    /** The write lock; null for a read-only open. */
+    readonly lock: ProjectLock | null = null,
   ) {
     this.file = path.join(dir, PROJECT_FILE)
     this.cacheDir = path.join(dir, CACHE_DIR)
@@ -93,16 +98,24 @@ export class Project {
     const file = path.join(dir, PROJECT_FILE)
     const info = inspectProject(dir)
     if (!info.supported) throw new NewerSchemaError(file, info.schemaVersion, LATEST_SCHEMA_VERSION)
-    const db = openConnection(file)
+    // Only the lock holder may write, and only it may decide that a 'running' job was interrupted.
+    const lock = ProjectLock.acquire(dir, options.lock)
+    let db: SqliteDatabase | null = null
     try {
+      db = openConnection(file)
       migrate(db)
-      const project = new Project(dir, db, options)
+      const project = new Project(dir, db, options, lock)
       project.jobs.interruptRunning()
       return project
     } catch (error) {
-      db.close()
+      db?.close()
+      lock.release()
       throw error
     }
+  }
+
+  get readOnly(): boolean {
+    return this.lock === null
   }
 
   /**
@@ -173,8 +186,18 @@ export class Project {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ')
   }
 
+  get isOpen(): boolean {
+    return this.db.open
+  }
+
+  /** Rows changed through this connection since it opened (SQLite's total_changes()). */
+  changeCount(): number {
+    return (statement(this.db, 'SELECT total_changes() AS n').get() as { n: number }).n
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
+    this.lock?.release()
   }
 
   private meta(key: string): string | undefined {

@@ -178,6 +178,14 @@ export interface SessionState {
   readonly modelActions: Readonly<Record<string, ModelAction>>
   /** Download job ids by catalog id. */
   readonly modelDownloads: Readonly<Record<string, string>>
+  /** The last project open the core refused because it is locked elsewhere or damaged. */
+  readonly openRefusal: OpenRefusal | null
+}
+
+export interface OpenRefusal {
+  readonly projectDir: string
+  readonly code: 'locked' | 'damaged'
+  readonly message: string
 }
 
 export interface EditorState {
@@ -230,6 +238,7 @@ export function initialState(): EditorState {
       loadingImageId: null,
       modelActions: {},
       modelDownloads: {},
+      openRefusal: null,
     },
   }
 }

@@ -2,7 +2,9 @@
  * Crash safety: 20 times, a child process works on a project (a stream of annotation edits, a
  * propagation job, bulk inserts of 20,000 annotations, or COCO imports of 60,000) and is killed with
  * SIGKILL at a random moment. Reopening must show an intact file, every write whose call had
- * returned, nothing half-done, and a job that resumes where it stopped.
+ * returned, nothing half-done, and a job that resumes where it stopped. A job's second generation
+ * is two processes started together on the project: they race to take over the dead one's lock,
+ * and only one of them may work on the job.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -11,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Project } from '../../../../src/main/services/store/index'
 import { maintainedTotals, recountedTotals, tempDir } from './helpers'
-import { BULK_BATCH, COCO_PER_IMAGE, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, expectedAfter, maskFor, random, writeCocoFile } from './crash/workload'
+import { BULK_BATCH, COCO_PER_IMAGE, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, LOCKED_EXIT_CODE, expectedAfter, maskFor, random, writeCocoFile } from './crash/workload'
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'child.ts')
 const ITERATIONS = 20
@@ -46,6 +48,38 @@ async function runAndKill(mode: string, dir: string, seed: number, delayMs: numb
   if (signal !== 'SIGKILL' && code !== 0) throw new Error(`child failed (${code}): ${stderr}`)
   const acks = existsSync(ackFile) ? readFileSync(ackFile, 'utf8').split('\n').filter((line) => line !== '') : []
   return { acks, killed: signal === 'SIGKILL' }
+}
+
+interface PairResult {
+  readonly pid: number
+  readonly acks: string[]
+  readonly locked: boolean
+  readonly stderr: string
+}
+
+/** Starts two children on one project at once and SIGKILLs whichever still runs `delayMs` after both are ready (or gone). */
+async function runPairAndKill(mode: string, dir: string, seed: number, delayMs: number): Promise<[PairResult, PairResult]> {
+  const runs = [0, 1].map((n) => {
+    const ackFile = path.join(path.dirname(dir), `acks-pair-${n}-${seed}-${delayMs}.txt`)
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, dir, ackFile, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()))
+    return { child, ackFile, exited, ready, stderr: () => stderr }
+  })
+  await Promise.all(runs.map((run) => Promise.race([run.ready, run.exited])))
+  const timer = setTimeout(() => runs.forEach((run) => run.child.kill('SIGKILL')), delayMs)
+  const results = await Promise.all(
+    runs.map(async (run) => {
+      const { code, signal } = await run.exited
+      if (signal !== 'SIGKILL' && code !== 0 && code !== LOCKED_EXIT_CODE) throw new Error(`child failed (${code}): ${run.stderr()}`)
+      const acks = existsSync(run.ackFile) ? readFileSync(run.ackFile, 'utf8').split('\n').filter((line) => line !== '') : []
+      return { pid: run.child.pid!, acks, locked: code === LOCKED_EXIT_CODE, stderr: run.stderr() }
+    }),
+  )
+  clearTimeout(timer)
+  return results as [PairResult, PairResult]
 }
 
 /** What every reopened project must satisfy whatever was running. */
@@ -153,7 +187,15 @@ describe('crash safety under SIGKILL', () => {
         // Two generations: killed, resumed by a new process and killed again, then finished here.
         const first = await runAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
         const afterFirst = checkJob(dir, first.acks)
-        const second = await runAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
+        const pair = await runPairAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
+        // One process took the dead one's lock and worked; the other was refused, naming it, or
+        // opened only after the first had finished the job (so it had nothing left to record).
+        const workers = pair.filter((run) => run.acks.some((line) => line !== 'complete'))
+        expect(workers.length).toBeLessThanOrEqual(1)
+        for (const [run, other] of [pair, [pair[1], pair[0]]] as const) {
+          if (run.locked) expect(run.stderr).toContain(`pid ${other.pid} on host`)
+        }
+        const second = workers[0] ?? pair[0]
         // The resumed process starts after everything the first one committed (acknowledged or not).
         const afterSecond = checkJob(dir, [...afterFirst.done, ...second.acks])
         expect(afterSecond.done.slice(0, afterFirst.done.length)).toEqual(afterFirst.done)

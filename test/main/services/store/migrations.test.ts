@@ -87,7 +87,7 @@ describe('schema migrations', () => {
     expect(project.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(project.db.pragma('synchronous', { simple: true })).toBe(2) // FULL
     expect(project.db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(readdirSync(path.join(dir, 'p')).sort()).toEqual(['cache', 'project.sqlite', 'project.sqlite-shm', 'project.sqlite-wal'])
+    expect(readdirSync(path.join(dir, 'p')).sort()).toEqual(['cache', 'project.lock', 'project.sqlite', 'project.sqlite-shm', 'project.sqlite-wal'])
     project.close()
   })
 })

@@ -4,6 +4,7 @@
  * after a newer request for the same thing are dropped.
  */
 import type { RequestOf } from '../../../../common/ipc/contract'
+import { StudioError } from '../../../../common/ipc/result'
 import type { ImageListItem, ProjectSummary } from '../../../../common/ipc/types'
 import { describeError } from '../api'
 import type { Editor } from '../Editor'
@@ -42,8 +43,17 @@ export class DocumentManager {
     if (project) await this.adoptProject(project)
   }
 
-  openProject(projectDir: string): Promise<void> {
-    return this.openWith('Opening the project', () => this.editor.api.call('project:open', { projectDir }))
+  /** Opens for writing, or read-only; a refusal because the project is locked or damaged is kept for the welcome screen to offer a way on. */
+  openProject(projectDir: string, readOnly = false): Promise<void> {
+    this.editor.updateSession({ openRefusal: null })
+    return this.openWith(readOnly ? 'Opening the project read-only' : 'Opening the project', () =>
+      this.editor.api.call('project:open', readOnly ? { projectDir, readOnly } : { projectDir }).catch((error: unknown) => {
+        if (error instanceof StudioError && (error.code === 'locked' || error.code === 'damaged')) {
+          this.editor.updateSession({ openRefusal: { projectDir, code: error.code, message: error.message } })
+        }
+        throw error
+      }),
+    )
   }
 
   openDemo(): Promise<void> {

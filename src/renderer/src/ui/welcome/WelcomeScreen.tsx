@@ -4,6 +4,7 @@ import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { ModelCard } from './ModelCard'
 import { NewProjectForm } from './NewProjectForm'
+import { ProjectRefusal } from './ProjectRefusal'
 
 export function WelcomeScreen() {
   const editor = useEditor()
@@ -29,6 +30,7 @@ export function WelcomeScreen() {
           Open the demo project
         </button>
       </div>
+      <ProjectRefusal />
       <div className="welcome-screen__grid">
         <section className="card">
           <h2>New project from a folder of images</h2>

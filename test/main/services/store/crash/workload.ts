@@ -9,6 +9,8 @@ import type { AnnotationStatus, Project, StoredMask } from '../../../../../src/m
 import { Random } from '../../../../../src/common/synthetic/random'
 
 export const IMAGE_COUNT = 40
+/** The child's exit code when another live process holds the project's lock. */
+export const LOCKED_EXIT_CODE = 3
 export const IMAGE_SIZE = { width: 64, height: 48 }
 export const JOB_PROPOSALS_PER_IMAGE = 2
 export const BULK_BATCH = 20_000
