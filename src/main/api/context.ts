@@ -179,11 +179,11 @@ export class StudioContext {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()
         const report = await runPropagationJob(project, runtime, job, context, {
-          onProposals: (annotations) => {
+          onProposals: (annotations, imageId) => {
             if (this.session?.project !== project) return
             for (const annotation of annotations) events.emit('proposal:added', { jobId, annotation: annotationInfo(project, annotation) })
-            const imageIds = [...new Set(annotations.map((a) => a.imageId))]
-            if (imageIds.length > 0) events.emit('annotation:changed', { imageIds, reason: 'propagation' })
+            // Also without new proposals: the image's earlier proposals may have been replaced.
+            events.emit('annotation:changed', { imageIds: [imageId], reason: 'propagation' })
           },
         })
         return { ...report }

@@ -9,6 +9,7 @@ import { statement, type SqliteDatabase } from './connection'
 import { conflict, invalidInput, notFound } from './errors'
 import type { EditHistory } from './history'
 import { IMAGE_COLUMNS, toImage, type ImageRow } from './images'
+import { admissibleProposals, imageDecisions, type ImageDecisions } from './propagationRule'
 import type { Annotation, AnnotationStatus, ImageRecord, StoredMask } from './types'
 
 export const JOB_KINDS = ['persam', 'persam-f'] as const
@@ -56,7 +57,17 @@ export interface JobProposal {
   readonly method?: unknown
 }
 
-export type JobImageResult = { readonly proposals: readonly JobProposal[] } | { readonly error: string }
+/**
+ * One image's outcome. Proposals replace the earlier propagations' untouched results on the
+ * image and are cut to what the propagation rule admits (see ./propagationRule).
+ */
+export type JobImageResult =
+  | {
+      readonly proposals: readonly JobProposal[]
+      /** Masks of the category the image may hold, the accepted and edited ones included (default: no limit). */
+      readonly maxInstances?: number
+    }
+  | { readonly error: string }
 
 interface JobRow {
   id: number
@@ -190,8 +201,11 @@ export class JobRepository {
         statement(this.db, 'UPDATE jobs SET n_failed = n_failed + 1, updated_at = ? WHERE id = ?').run(now, jobId)
       } else {
         const stepId = job.historyStepId ?? this.reopenStep(job)
-        created = this.history.appendTo(stepId, () =>
-          result.proposals.map((proposal) =>
+        created = this.history.appendTo(stepId, () => {
+          const decisions = imageDecisions(this.db, this.annotations.forImage(imageId, { categoryId: job.categoryId }))
+          // Deleted inside the job's step: undoing the job brings the earlier results back.
+          if (decisions.replaced.length > 0) this.annotations.remove(decisions.replaced.map((a) => a.id))
+          return admissibleProposals(result.proposals, decisions, result.maxInstances ?? Infinity).map((proposal) =>
             this.annotations.insertForJob(
               {
                 imageId,
@@ -205,14 +219,19 @@ export class JobRepository {
               },
               jobId,
             ),
-          ),
-        )
+          )
+        })
         statement(this.db, "UPDATE job_images SET state = 'done', finished_at = ? WHERE job_id = ? AND image_id = ?").run(now, jobId, imageId)
         statement(this.db, 'UPDATE jobs SET n_done = n_done + 1, updated_at = ? WHERE id = ?').run(now, jobId)
       }
       if (this.require(jobId).pending === 0) this.end(jobId, 'completed', null)
       return created
     }).immediate()
+  }
+
+  /** What a propagation may do on an image for a category (see ./propagationRule). */
+  decisionsOn(imageId: number, categoryId: number): ImageDecisions {
+    return imageDecisions(this.db, this.annotations.forImage(imageId, { categoryId }))
   }
 
   cancel(id: number): Job {

@@ -5,6 +5,7 @@
  */
 import type { RequestOf } from '../../../../common/ipc/contract'
 import type { JobInfo } from '../../../../common/ipc/types'
+import { DEFAULT_ABSENT_THRESHOLD } from '../../../../common/persam/confidence'
 import type { Editor } from '../Editor'
 import type { PropagationSettings } from '../state'
 
@@ -17,7 +18,7 @@ export const DEFAULT_PROPAGATION: Omit<PropagationSettings, 'categoryId'> = {
   method: 'persam-f',
   scope: 'unlabeled',
   maxInstances: 1,
-  absentThreshold: null,
+  absentThreshold: DEFAULT_ABSENT_THRESHOLD,
 }
 
 export class JobManager {
@@ -62,7 +63,8 @@ export class JobManager {
         method: settings.method,
         scope: settings.scope,
         maxInstances: settings.maxInstances,
-        ...(settings.absentThreshold !== null ? { absentThreshold: settings.absentThreshold } : {}),
+        // null says "never mark absent"; omitting it would fall back to the engine's default.
+        absentThreshold: settings.absentThreshold,
       }),
     )
     if (!job) return undefined
