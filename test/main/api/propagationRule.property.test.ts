@@ -123,7 +123,7 @@ async function perform(api: StudioClient, step: Action, max: number): Promise<vo
     await api.call('history:undo', {})
   } else if (step.kind === 'redo') {
     await api.call('history:redo', {})
-  } else if (step.kind !== 'restart') {
+  } else if (step.kind === 'accept' || step.kind === 'reject' || step.kind === 'correct') {
     const queue = await proposals(api)
     const chosen = queue[step.pick % Math.max(1, queue.length)]
     if (!chosen) return
