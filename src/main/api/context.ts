@@ -14,7 +14,7 @@ import { MediaCache } from '../services/media/mediaCache'
 import { ActiveModel } from '../services/models/activeModel'
 import { runPropagationJob } from '../services/propagation/propagationJob'
 import { SegmentService } from '../services/segment/segmentService'
-import { createProject, openProject, PROJECT_FILE, type Job, type Project } from '../services/store'
+import { createProject, openProject, PROJECT_FILE, type Project, type PropagationRun } from '../services/store'
 import type { AppHost } from '../services/system/appInfo'
 import { resourcesDir } from '../services/system/paths'
 import { RecentProjects } from '../services/system/recentProjects'
@@ -151,7 +151,7 @@ export class StudioContext {
 
   /** Picks up queued or interrupted propagation jobs, one after the other. */
   private async resumeJobs(session: ProjectSession): Promise<void> {
-    for (const job of session.project.jobs.resumable()) {
+    for (const job of session.project.runs.resumable()) {
       if (this.session !== session) return
       try {
         await this.jobs.wait(this.startPropagation(session, job).id)
@@ -166,13 +166,13 @@ export class StudioContext {
   }
 
   /** Runs (or resumes) a stored propagation job as a background job; one per project at a time. */
-  startPropagation(session: ProjectSession, job: Job) {
+  startPropagation(session: ProjectSession, job: PropagationRun) {
     const { project } = session
     const events = this.options.events
     let jobId = ''
     const info = this.jobs.start({
       kind: 'propagation',
-      label: `Propagate (${job.kind === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
+      label: `Propagate (${job.method === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
       total: job.total,
       exclusiveKey: this.propagationKey(session),
       run: async (context) => {

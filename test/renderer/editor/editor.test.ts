@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StudioError } from '../../../src/common/ipc/result'
 import { DEFAULT_ABSENT_THRESHOLD } from '../../../src/common/persam/confidence'
-import { DEFAULT_PROPAGATION } from '../../../src/renderer/src/editor/managers/JobManager'
+import { DEFAULT_PROPAGATION } from '../../../src/renderer/src/editor/managers/JobsController'
 import { IMAGE_PAGE_SIZE } from '../../../src/renderer/src/editor/state'
 import { FakeStudio } from '../helpers/fakeStudio'
 import { TestEditor } from '../helpers/TestEditor'

@@ -10,7 +10,7 @@ import type { PersamImageResult } from '../../../common/persam/segment'
 import type { PersamMethod } from '../../../common/persam/target'
 import type { JobContext } from '../jobs/jobManager'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, storedMaskFromRle, type Annotation, type ImageState, type Job, type JobProposal, type Project } from '../store'
+import { binaryOfStored, storedMaskFromRle, type Annotation, type ImageState, type Project, type PropagationRun, type RunProposal } from '../store'
 import { PropagationRunner } from './propagationRunner'
 
 /**
@@ -52,7 +52,7 @@ export function imagesInScope(project: Project, categoryId: number, scope: Propa
       for (const item of page.items) {
         if (skip.has(item.id)) continue
         // Only absent verdicts: reviewed when a person gave one, not when a propagation did.
-        if (scope === 'not-reviewed' && state === 'absent' && project.jobs.decisionsOn(item.id, categoryId).markedAbsent) continue
+        if (scope === 'not-reviewed' && state === 'absent' && project.runs.decisionsOn(item.id, categoryId).markedAbsent) continue
         ids.add(item.id)
       }
       if (page.items.length < 1000) break
@@ -90,16 +90,16 @@ export interface PropagationEvents {
 export async function runPropagationJob(
   project: Project,
   runtime: SamRuntime,
-  job: Job,
+  job: PropagationRun,
   context: JobContext,
   events: PropagationEvents,
 ): Promise<PropagationReport> {
   const started = performance.now()
-  project.jobs.start(job.id)
+  project.runs.start(job.id)
   const params = job.params as PropagationParams
   const references = referencesOf(project, job.categoryId)
   if (references.length === 0) {
-    project.jobs.fail(job.id, 'the category has no reference mask')
+    project.runs.fail(job.id, 'the category has no reference mask')
     throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
   }
   const failures: { where: string; message: string }[] = []
@@ -113,22 +113,22 @@ export async function runPropagationJob(
         const image = project.images.require(annotation.imageId)
         return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
       }),
-      { method: job.kind, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
+      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
     )
     const reportProgress = () => {
       processed++
-      const current = project.jobs.require(job.id)
+      const current = project.runs.require(job.id)
       context.progress(current.total - current.pending, current.total)
     }
     for (;;) {
-      const batch = project.jobs.nextPending(job.id, BATCH)
+      const batch = project.runs.nextPending(job.id, BATCH)
       if (batch.length === 0) break
       const items = []
       for (const image of batch) {
-        const decisions = project.jobs.decisionsOn(image.id, job.categoryId)
+        const decisions = project.runs.decisionsOn(image.id, job.categoryId)
         if (decisions.markedAbsent || decisions.kept.length >= params.maxInstances) {
           // Nothing new may go there: only the earlier proposals are cleared.
-          events.onProposals(project.jobs.recordResult(job.id, image.id, { proposals: [], maxInstances: params.maxInstances }), image.id)
+          events.onProposals(project.runs.recordResult(job.id, image.id, { proposals: [], maxInstances: params.maxInstances }), image.id)
           reportProgress()
           continue
         }
@@ -137,14 +137,14 @@ export async function runPropagationJob(
       }
       for await (const event of runner.run(items)) {
         if (event.kind === 'failed') {
-          project.jobs.recordResult(job.id, event.image.id, { error: event.error })
+          project.runs.recordResult(job.id, event.image.id, { error: event.error })
           failures.push({ where: event.image.name, message: event.error })
         } else {
           const result = event.result
-          const stored: JobProposal[] = result.absent
-            ? [{ mask: null, status: 'absent', score: result.bestConfidence, method: { method: job.kind, absent: true, firstCall: result.firstCall } }]
-            : event.masks.map((rle, k) => ({ mask: storedMaskFromRle(rle), score: result.instances[k]!.confidence, method: methodDetails(job.kind, result, k) }))
-          const created = project.jobs.recordResult(job.id, event.image.id, { proposals: stored, maxInstances: params.maxInstances })
+          const stored: RunProposal[] = result.absent
+            ? [{ mask: null, status: 'absent', score: result.bestConfidence, method: { method: job.method, absent: true, firstCall: result.firstCall } }]
+            : event.masks.map((rle, k) => ({ mask: storedMaskFromRle(rle), score: result.instances[k]!.confidence, method: methodDetails(job.method, result, k) }))
+          const created = project.runs.recordResult(job.id, event.image.id, { proposals: stored, maxInstances: params.maxInstances })
           absent += created.filter((annotation) => annotation.status === 'absent').length
           proposals += created.filter((annotation) => annotation.status !== 'absent').length
           events.onProposals(created, event.image.id)
@@ -153,13 +153,13 @@ export async function runPropagationJob(
       }
     }
   } catch (error) {
-    const current = project.jobs.get(job.id)
+    const current = project.runs.get(job.id)
     if (context.signal.aborted) {
       // A user's cancel ends the job; a shutdown leaves it running in the store, which the next
       // open turns into 'interrupted' and resumes.
-      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.jobs.cancel(job.id)
+      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
     } else if (current && current.state === 'running') {
-      project.jobs.fail(job.id, error instanceof Error ? error.message : String(error))
+      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
     }
     throw error
   }

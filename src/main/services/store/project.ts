@@ -14,7 +14,7 @@ import { APPLICATION_ID, openConnection, statement, type SqliteDatabase } from '
 import { NewerSchemaError, invalidInput, notFound } from './errors'
 import { EditHistory } from './history'
 import { ImageRepository } from './images'
-import { JobRepository } from './jobs'
+import { PropagationRunRepository } from './propagationRuns'
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index'
 import { commonAncestor, fromRelPath, isInside } from './paths'
 import { ReferenceRepository } from './references'
@@ -47,7 +47,7 @@ export class Project {
   readonly annotations: AnnotationRepository
   readonly references: ReferenceRepository
   readonly history: EditHistory
-  readonly jobs: JobRepository
+  readonly runs: PropagationRunRepository
   readonly now: () => number
 
   private constructor(
@@ -63,7 +63,7 @@ export class Project {
     this.categories = new CategoryRepository(db, now, this.history)
     this.annotations = new AnnotationRepository(db, now, this.history)
     this.references = new ReferenceRepository(db, now, this.history)
-    this.jobs = new JobRepository(db, now, this.history, this.annotations)
+    this.runs = new PropagationRunRepository(db, now, this.history, this.annotations)
   }
 
   /** Creates the folder layout and an empty project atomically (built under a temp name, then renamed). */
@@ -95,7 +95,7 @@ export class Project {
     try {
       migrate(db)
       const project = new Project(dir, db, options)
-      project.jobs.interruptRunning()
+      project.runs.interruptRunning()
       return project
     } catch (error) {
       db.close()

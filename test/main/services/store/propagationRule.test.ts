@@ -27,9 +27,9 @@ function setup() {
 /** Runs one propagation job to its end with `results` per image id. */
 function propagate(project: Project, categoryId: number, results: Record<number, { mask: StoredMask | null; status?: 'absent' }[]>, maxInstances = 1) {
   const ids = Object.keys(results).map(Number)
-  const job = project.jobs.create({ kind: 'persam', categoryId, params: { maxInstances }, imageIds: ids })
-  project.jobs.start(job.id)
-  for (const id of ids) project.jobs.recordResult(job.id, id, { proposals: results[id]!, maxInstances })
+  const job = project.runs.create({ method: 'persam', categoryId, params: { maxInstances }, imageIds: ids })
+  project.runs.start(job.id)
+  for (const id of ids) project.runs.recordResult(job.id, id, { proposals: results[id]!, maxInstances })
   return job
 }
 

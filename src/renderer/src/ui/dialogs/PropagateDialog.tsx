@@ -4,7 +4,7 @@
  */
 import { useState } from 'react'
 import { DEFAULT_ABSENT_THRESHOLD } from '../../../../common/persam/confidence'
-import { DEFAULT_PROPAGATION } from '../../editor/managers/JobManager'
+import { DEFAULT_PROPAGATION } from '../../editor/managers/JobsController'
 import type { PropagationSettings } from '../../editor/state'
 import { useEditor, useEditorState } from '../editorContext'
 import { Modal } from './Modal'

@@ -28,13 +28,13 @@ if (mode === 'writes') {
   }
 } else if (mode === 'job') {
   // One job per project: resume it when an earlier process created it.
-  const job = project.jobs.list()[0] ?? project.jobs.create({ kind: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
-  if (job.state !== 'completed') project.jobs.start(job.id)
-  while (job.state !== 'completed') {
-    const [image] = project.jobs.nextPending(job.id, 1)
+  const job = project.runs.list()[0] ?? project.runs.create({ method: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
+  if (job.state !== 'done') project.runs.start(job.id)
+  while (job.state !== 'done') {
+    const [image] = project.runs.nextPending(job.id, 1)
     if (!image) break
     const proposals = Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k), score: k / 10 }))
-    project.jobs.recordResult(job.id, image.id, { proposals })
+    project.runs.recordResult(job.id, image.id, { proposals })
     ack(String(image.id))
   }
   ack('complete')

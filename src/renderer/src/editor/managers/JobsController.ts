@@ -1,5 +1,5 @@
 /**
- * Background jobs as the session sees them: propagation, export, import and model installs.
+ * The renderer's side of the core's background jobs (main's JobManager runs them), as the session sees them: propagation, export, import and model installs.
  * job:progress events keep each job's latest report; when a job that changes annotations ends,
  * the list, counts, categories and the open image are read again.
  */
@@ -21,7 +21,7 @@ export const DEFAULT_PROPAGATION: Omit<PropagationSettings, 'categoryId'> = {
   absentThreshold: DEFAULT_ABSENT_THRESHOLD,
 }
 
-export class JobManager {
+export class JobsController {
   /** Set when corrections asked for a re-propagation while one was still running. */
   private repropagateCategory: number | null = null
 
