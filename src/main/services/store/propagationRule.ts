@@ -26,9 +26,6 @@ export function isReplaceableByPropagation(annotation: Pick<Annotation, 'status'
   return annotation.status === 'absent' && annotation.source !== 'manual' && annotation.revision === 1
 }
 
-/** The same test in SQL, over an `annotations` row aliased `a`. */
-export const REPLACEABLE_BY_PROPAGATION_SQL = `(a.status = 'proposed' OR (a.status = 'absent' AND a.source != 'manual' AND a.revision = 1))`
-
 export interface ProposalCandidate {
   readonly mask: StoredMask | null
   readonly status?: Extract<AnnotationStatus, 'proposed' | 'absent'>
