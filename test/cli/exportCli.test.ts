@@ -88,11 +88,11 @@ describe('persam-studio export', () => {
 
   it('only reads the project: a job the studio is running there stays running', async () => {
     const [category] = project.categories.list()
-    const job = project.jobs.create({ kind: 'persam', categoryId: category!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
-    project.jobs.start(job.id)
+    const job = project.runs.create({ method: 'persam', categoryId: category!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
+    project.runs.start(job.id)
     const { code } = await cli([project.dir, '--format', 'png', '--semantic', '--out', path.join(out, 'exports', 'png')])
     expect(code).toBe(0)
-    expect(project.jobs.get(job.id)?.state).toBe('running')
+    expect(project.runs.get(job.id)?.state).toBe('running')
   })
 
   it('names the bad argument and exits with 1 (2 for a usage error)', async () => {

@@ -192,8 +192,11 @@ export const invokeChannels = {
         method: z.enum(['persam', 'persam-f']),
         scope: propagationScope,
         maxInstances: z.number().int().min(1).max(20).default(1),
-        /** Below this confidence an image is marked absent instead of getting a proposal. */
-        absentThreshold: z.number().min(0).max(1).optional(),
+        /**
+         * Below this confidence an image is marked absent instead of getting a proposal. Omitted:
+         * the engine's DEFAULT_ABSENT_THRESHOLD; null: never mark an image absent.
+         */
+        absentThreshold: z.number().min(0).max(1).nullable().optional(),
         /** Images left alone even when in scope, e.g. the one under review. */
         excludeImageIds: z.array(id).max(1_000_000).optional(),
       })

@@ -6,7 +6,7 @@
  * decoder call (PerSAM's guided decoder when available) -> two cascaded refinements (mask input,
  * then box + mask input), each picking the best multimask output by predicted IoU.
  */
-import { maskArea, subtractMask, unionMasks, type BinaryMask } from '../mask'
+import { maskArea, resizeMask, subtractMask, unionMasks, type BinaryMask } from '../mask'
 import { definedOnly } from '../util/objects'
 import { lowResPlane, type DecodeResult, type FusionWeights, type ImageEmbedding, type MaskExtent, type MaskOutput, type SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
@@ -19,8 +19,16 @@ import type { PreparedTarget } from './target'
 
 export interface SegmentOptions {
   readonly maxInstances: number
-  /** Below this confidence the image is "absent" (no instance reaches it) and weaker instances are dropped. */
-  readonly absentThreshold: number
+  /**
+   * Below this confidence the image is "absent" (no instance reaches it) and weaker instances are
+   * dropped. Null: never "absent"; every non-empty candidate may become an instance.
+   */
+  readonly absentThreshold: number | null
+  /**
+   * Masks a person already kept on this image (any size; they are scaled to the decoder's):
+   * new instances leave their pixels out and come on top of them, up to maxInstances in all.
+   */
+  readonly keptMasks?: readonly BinaryMask[]
   /**
    * How many location peaks to try, each in a different place (every tried mask is excluded from
    * the next peak search). The reference tries one; a distractor that looks like one part of the
@@ -50,7 +58,10 @@ export interface PersamInstance {
 
 export interface PersamImageResult {
   readonly instances: readonly PersamInstance[]
-  /** True when even the best candidate was below the threshold: no mask is proposed. */
+  /**
+   * True when even the best candidate was below the threshold: no mask is proposed. Never true
+   * without a threshold or with kept masks (no instance then just means nothing new was found).
+   */
   readonly absent: boolean
   /** The best candidate's confidence, also when absent. */
   readonly bestConfidence: number
@@ -87,6 +98,7 @@ export async function segmentImage(
   overrides: Partial<SegmentOptions> = {},
 ): Promise<PersamImageResult> {
   const options: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...definedOnly(overrides) }
+  const kept = options.keptMasks ?? []
   if (!(options.candidates >= 1 && options.maxInstances >= 1)) {
     throw new RangeError(`candidates and maxInstances must be at least 1 (got ${options.candidates}, ${options.maxInstances})`)
   }
@@ -118,8 +130,11 @@ export async function segmentImage(
 
   // Each candidate starts at the best location not covered by an earlier candidate's mask.
   const candidates: PersamInstance[] = []
-  let tried: BinaryMask | null = null
-  const attempts = Math.max(options.candidates, options.maxInstances)
+  // The kept masks' locations are ruled out from the start (the exclusion may have any size).
+  const keptUnion = kept.length > 0 ? kept.reduce((a, b) => unionMasks(a, sized(b, a))) : null
+  let tried: BinaryMask | null = keptUnion
+  const room = options.maxInstances - kept.length
+  const attempts = room > 0 ? Math.max(options.candidates, room) : 0
   for (let n = 0; n < attempts; n++) {
     const positive = map.extreme('max', tried)
     if (!positive) break
@@ -127,14 +142,16 @@ export async function segmentImage(
     candidates.push(candidate)
     // An empty mask still rules its location out: the next peak must be somewhere else.
     const explored = maskArea(candidate.mask) > 0 ? candidate.mask : cellAround(positive, candidate.mask, embedding)
-    tried = tried ? unionMasks(tried, explored) : explored
+    tried = tried ? unionMasks(sized(tried, explored), explored) : explored
   }
 
-  // Instances: the most confident candidates above the threshold, never overlapping.
+  // Instances: the most confident candidates above the threshold, never overlapping each other
+  // nor the kept masks.
   const instances: PersamInstance[] = []
-  let taken: BinaryMask | null = null
+  let taken: BinaryMask | null = keptUnion && candidates[0] ? sized(keptUnion, candidates[0].mask) : null
+  const threshold = options.absentThreshold ?? Number.MIN_VALUE
   for (const candidate of [...candidates].sort((a, b) => b.confidence - a.confidence)) {
-    if (instances.length >= options.maxInstances || candidate.confidence < options.absentThreshold) break
+    if (instances.length >= room || candidate.confidence < threshold) break
     const mask: BinaryMask = taken ? subtractMask(candidate.mask, taken) : candidate.mask
     if (maskArea(mask) < 0.5 * maskArea(candidate.mask)) continue
     instances.push({ ...candidate, mask })
@@ -142,7 +159,8 @@ export async function segmentImage(
   }
   return {
     instances,
-    absent: instances.length === 0,
+    // With kept masks the object is there; without a threshold nothing is ever called absent.
+    absent: instances.length === 0 && kept.length === 0 && options.absentThreshold !== null,
     bestConfidence: candidates.reduce((best, c) => Math.max(best, c.confidence), 0),
     firstCall: guided ? 'persam-decoder' : 'standard',
     decoderCalls,
@@ -216,6 +234,11 @@ export async function segmentImage(
       chosenMask: chosen,
     }
   }
+}
+
+/** `mask` at `like`'s size. */
+function sized(mask: BinaryMask, like: BinaryMask): BinaryMask {
+  return mask.width === like.width && mask.height === like.height ? mask : resizeMask(mask, like.width, like.height)
 }
 
 /** The feature cell (16 canvas pixels) around a point, as a mask of the given mask's size. */

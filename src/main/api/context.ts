@@ -31,7 +31,7 @@ import {
   PROJECT_FILE,
   readLock,
   restoreBackup,
-  type Job,
+  type PropagationRun,
   type LockHolder,
   type RestoreResult,
 } from '../services/store'
@@ -268,7 +268,7 @@ export class StudioContext {
   /** Picks up queued or interrupted propagation jobs, one after the other (writable sessions only). */
   private async resumeJobs(session: ProjectSession): Promise<void> {
     if (session.readOnly || this.session !== session) return
-    for (const job of session.project.jobs.resumable()) {
+    for (const job of session.project.runs.resumable()) {
       if (this.session !== session) return
       try {
         await this.jobs.wait(this.startPropagation(session, job).id)
@@ -283,24 +283,24 @@ export class StudioContext {
   }
 
   /** Runs (or resumes) a stored propagation job as a background job; one per project at a time. */
-  startPropagation(session: ProjectSession, job: Job) {
+  startPropagation(session: ProjectSession, job: PropagationRun) {
     const { project } = session
     const events = this.options.events
     let jobId = ''
     const info = this.jobs.start({
       kind: 'propagation',
-      label: `Propagate (${job.kind === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
+      label: `Propagate (${job.method === 'persam' ? 'PerSAM' : 'PerSAM-F'}) to ${job.total} images`,
       total: job.total,
       exclusiveKey: this.propagationKey(session),
       run: async (context) => {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()
         const report = await runPropagationJob(project, runtime, job, context, {
-          onProposals: (annotations) => {
+          onProposals: (annotations, imageId) => {
             if (this.session?.project !== project) return
             for (const annotation of annotations) events.emit('proposal:added', { jobId, annotation: annotationInfo(project, annotation) })
-            const imageIds = [...new Set(annotations.map((a) => a.imageId))]
-            if (imageIds.length > 0) events.emit('annotation:changed', { imageIds, reason: 'propagation' })
+            // Also without new proposals: the image's earlier proposals may have been replaced.
+            events.emit('annotation:changed', { imageIds: [imageId], reason: 'propagation' })
           },
         })
         return { ...report }

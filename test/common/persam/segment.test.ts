@@ -136,6 +136,29 @@ describe('segmentImage cascade', () => {
     expect(result.bestConfidence).toBeLessThan(0.999)
   })
 
+  it('without a threshold keeps the weak proposal and never calls the image absent', async () => {
+    const { decoder } = scripted({ x0: 20, y0: 20, x1: 28, y1: 28 })
+    const result = await segmentImage(target('persam'), embedding(), decoder, { candidates: 1, absentThreshold: null })
+    expect(result.absent).toBe(false)
+    expect(result.instances).toHaveLength(1)
+    const empty = await segmentImage(target('persam'), embedding(), scripted(null).decoder, { candidates: 2, absentThreshold: null })
+    expect(empty).toMatchObject({ absent: false, instances: [] })
+  })
+
+  it('counts kept masks in maxInstances and never proposes their pixels again', async () => {
+    const { decoder, requests } = scripted({ x0: 20, y0: 20, x1: 28, y1: 28 })
+    const kept = { width: SIZE, height: SIZE, data: new Uint8Array(SIZE * SIZE) }
+    for (let y = 20; y < 28; y++) kept.data.fill(1, y * SIZE + 20, y * SIZE + 28)
+    const full = await segmentImage(target('persam'), embedding(), decoder, { maxInstances: 1, keptMasks: [kept] })
+    // The image holds its one instance already: no decoder call, no instance, not absent.
+    expect(full).toMatchObject({ instances: [], absent: false })
+    expect(requests).toHaveLength(0)
+    // Room for one more: the only object found is the kept one, so nothing new is proposed.
+    const more = await segmentImage(target('persam'), embedding(), decoder, { maxInstances: 2, keptMasks: [kept], absentThreshold: 0 })
+    expect(more).toMatchObject({ instances: [], absent: false })
+    expect(requests.length).toBeGreaterThan(0)
+  })
+
   it('refuses nonsensical options', async () => {
     const { decoder } = scripted(null)
     await expect(segmentImage(target('persam'), embedding(), decoder, { candidates: 0 })).rejects.toThrow(/at least 1/)

@@ -44,7 +44,7 @@ describe('a project another process holds', () => {
   it('is refused naming the holder, opens read-only, refuses every write there and leaves its job alone', { timeout: 60_000 }, async () => {
     const dir = projectWithAnnotations(3)
     const setup = Project.open(dir)
-    const job = setup.jobs.create({ kind: 'persam', categoryId: setup.categories.list()[0]!.id, params: {}, imageIds: [...setup.images.iterate()].map((image) => image.id) })
+    const job = setup.runs.create({ method: 'persam', categoryId: setup.categories.list()[0]!.id, params: {}, imageIds: [...setup.images.iterate()].map((image) => image.id) })
     setup.close()
     const ackFile = path.join(path.dirname(dir), 'acks.txt')
     // The child records half of the job's 40 images, then holds the project with the job running.
@@ -82,7 +82,7 @@ describe('a project another process holds', () => {
     }
     // The read-only session neither interrupted nor resumed the holder's job, and wrote nothing.
     const after = Project.openReadOnly(dir)
-    expect(after.jobs.require(job.id)).toMatchObject({ state: 'running', done: 20 })
+    expect(after.runs.require(job.id)).toMatchObject({ state: 'running', done: 20 })
     expect(after.annotations.forImage(1).map((a) => a.status)).not.toContain('rejected')
     after.close()
   })

@@ -27,8 +27,8 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
       }
       const imageIds = imagesInScope(project, categoryId, scope, excludeImageIds)
       if (imageIds.length === 0) throw new StudioError('invalid-input', 'no image is in scope (every image is reviewed, or a reference)')
-      const job = project.jobs.create({
-        kind: method,
+      const job = project.runs.create({
+        method,
         categoryId,
         referenceSetId: project.references.defaultSet(categoryId).id,
         params: { maxInstances, ...(absentThreshold !== undefined ? { absentThreshold } : {}) },

@@ -21,6 +21,8 @@ export interface PropagationImage<Id> {
   readonly id: Id
   readonly file: string
   readonly imageKey?: string
+  /** Masks already kept on the image (full size): new instances avoid them and count them in maxInstances. */
+  readonly keptMasks?: readonly BinaryMask[]
 }
 
 export interface PropagationOptions extends Partial<SegmentOptions> {
@@ -109,7 +111,7 @@ export class PropagationRunner {
     for await (const image of images) {
       checkAborted(this.options.signal)
       try {
-        yield await this.segmentOne(image, segmentOptions)
+        yield await this.segmentOne(image, image.keptMasks ? { ...segmentOptions, keptMasks: image.keptMasks } : segmentOptions)
       } catch (error) {
         if (this.options.signal?.aborted) throw error
         yield { kind: 'failed', image, error: error instanceof Error ? error.message : String(error) }

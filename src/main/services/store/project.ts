@@ -16,7 +16,7 @@ import { ExportSnapshot } from './exportSnapshot'
 import { EditHistory } from './history'
 import { ImageRepository } from './images'
 import { ImportStager } from './importStager'
-import { JobRepository } from './jobs'
+import { PropagationRunRepository } from './propagationRuns'
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index'
 import { commonAncestor, fromRelPath, isInside } from './paths'
 import { ProjectLock, type LockOptions } from './projectLock'
@@ -52,7 +52,7 @@ export class Project {
   readonly annotations: AnnotationRepository
   readonly references: ReferenceRepository
   readonly history: EditHistory
-  readonly jobs: JobRepository
+  readonly runs: PropagationRunRepository
   readonly now: () => number
 
   private constructor(
@@ -70,7 +70,7 @@ export class Project {
     this.categories = new CategoryRepository(db, now, this.history)
     this.annotations = new AnnotationRepository(db, now, this.history)
     this.references = new ReferenceRepository(db, now, this.history)
-    this.jobs = new JobRepository(db, now, this.history, this.annotations)
+    this.runs = new PropagationRunRepository(db, now, this.history, this.annotations)
   }
 
   /** Creates the folder layout and an empty project atomically (built under a temp name, then renamed). */
@@ -105,7 +105,7 @@ export class Project {
       db = openConnection(file)
       migrate(db)
       const project = new Project(dir, db, options, lock)
-      project.jobs.interruptRunning()
+      project.runs.interruptRunning()
       return project
     } catch (error) {
       db?.close()

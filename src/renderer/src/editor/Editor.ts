@@ -16,8 +16,8 @@ import { CameraController } from './managers/CameraController'
 import { CategoryManager } from './managers/CategoryManager'
 import { DocumentManager } from './managers/DocumentManager'
 import { HistoryManager } from './managers/HistoryManager'
-import { JobManager } from './managers/JobManager'
-import { ModelManager } from './managers/ModelManager'
+import { JobsController } from './managers/JobsController'
+import { ModelsController } from './managers/ModelsController'
 import { PromptManager } from './managers/PromptManager'
 import { ReviewManager } from './managers/ReviewManager'
 import { initialState, type DialogId, type DocumentState, type EditorState, type SessionState } from './state'
@@ -33,12 +33,12 @@ export interface EditorOptions {
 export class Editor {
   readonly store = new Store<EditorState>(initialState())
   readonly documents = new DocumentManager(this)
-  readonly models = new ModelManager(this)
+  readonly models = new ModelsController(this)
   readonly categories = new CategoryManager(this)
   readonly prompts = new PromptManager(this)
   readonly annotations = new AnnotationManager(this)
   readonly review = new ReviewManager(this)
-  readonly jobs = new JobManager(this)
+  readonly jobs = new JobsController(this)
   readonly history = new HistoryManager(this)
   readonly camera = new CameraController(this)
   readonly tools = new ToolManager(this)

@@ -113,6 +113,7 @@ export interface PropagationSettings {
   readonly method: 'persam' | 'persam-f'
   readonly scope: 'unlabeled' | 'not-reviewed' | 'all'
   readonly maxInstances: number
+  /** Null: never mark an image absent (sent as null, not left to the engine's default). */
   readonly absentThreshold: number | null
 }
 

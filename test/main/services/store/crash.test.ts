@@ -108,14 +108,14 @@ function checkWrites(dir: string, seed: number, acks: string[]): void {
 
 function checkJob(dir: string, acks: string[]): { done: string[] } {
   const project = reopenSound(dir)
-  const job = project.jobs.list()[0]
+  const job = project.runs.list()[0]
   if (!job) {
     expect(acks).toEqual([]) // killed before the job row was committed
     project.close()
     return { done: [] }
   }
-  expect(['interrupted', 'completed']).toContain(job.state)
-  const done = project.jobs.imageStates(job.id, { state: 'done' }).map((entry) => entry.imageId)
+  expect(['interrupted', 'done']).toContain(job.state)
+  const done = project.runs.imageStates(job.id, { state: 'done' }).map((entry) => entry.imageId)
   const acked = acks.filter((line) => line !== 'complete').map(Number)
   expect(done.slice(0, acked.length)).toEqual(acked)
   expect(done.length - acked.length).toBeLessThanOrEqual(1)
@@ -130,14 +130,14 @@ function checkJob(dir: string, acks: string[]): { done: string[] } {
 
 function finishJob(dir: string): void {
   const project = Project.open(dir)
-  const job = project.jobs.list()[0] ?? project.jobs.create({ kind: 'persam', categoryId: project.categories.list()[0]!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
-  if (job.state !== 'completed') {
-    project.jobs.start(job.id)
-    for (const image of project.jobs.nextPending(job.id, IMAGE_COUNT)) {
-      project.jobs.recordResult(job.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
+  const job = project.runs.list()[0] ?? project.runs.create({ method: 'persam', categoryId: project.categories.list()[0]!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
+  if (job.state !== 'done') {
+    project.runs.start(job.id)
+    for (const image of project.runs.nextPending(job.id, IMAGE_COUNT)) {
+      project.runs.recordResult(job.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
     }
   }
-  expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: IMAGE_COUNT, failed: 0 })
+  expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: IMAGE_COUNT, failed: 0 })
   const counts = project.db.prepare('SELECT count(*) AS n, count(DISTINCT image_id) AS images FROM annotations WHERE job_id = ?').get(job.id)
   expect(counts).toEqual({ n: IMAGE_COUNT * JOB_PROPOSALS_PER_IMAGE, images: IMAGE_COUNT })
   project.close()

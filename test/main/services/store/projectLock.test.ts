@@ -117,7 +117,7 @@ describe('project lock across processes', () => {
 
     expect(() => Project.open(dir)).toThrow(new RegExp(`^project project is open in the CLI "crash child hold-job" \\(pid ${holder.pid} on host ${os.hostname()}\\)`))
     const reader = Project.openReadOnly(dir)
-    const [job] = reader.jobs.list()
+    const [job] = reader.runs.list()
     expect(job).toMatchObject({ state: 'running', done: IMAGE_COUNT / 2 })
     reader.close()
     const out = path.join(path.dirname(dir), 'export.json')
@@ -129,13 +129,13 @@ describe('project lock across processes', () => {
     await exited
     const project = Project.open(dir)
     expect(readLock(path.join(dir, LOCK_FILE))?.pid).toBe(process.pid)
-    expect(project.jobs.resumable().map((j) => [j.id, j.state])).toEqual([[job!.id, 'interrupted']])
-    project.jobs.start(job!.id)
-    for (const image of project.jobs.nextPending(job!.id, IMAGE_COUNT)) {
-      project.jobs.recordResult(job!.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
+    expect(project.runs.resumable().map((j) => [j.id, j.state])).toEqual([[job!.id, 'interrupted']])
+    project.runs.start(job!.id)
+    for (const image of project.runs.nextPending(job!.id, IMAGE_COUNT)) {
+      project.runs.recordResult(job!.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
     }
-    expect(project.jobs.require(job!.id)).toMatchObject({ state: 'completed', done: IMAGE_COUNT, failed: 0 })
-    expect(project.jobs.resumable()).toEqual([])
+    expect(project.runs.require(job!.id)).toMatchObject({ state: 'done', done: IMAGE_COUNT, failed: 0 })
+    expect(project.runs.resumable()).toEqual([])
     const perImage = project.db.prepare('SELECT image_id, count(*) AS n FROM annotations WHERE job_id = ? GROUP BY image_id').all(job!.id) as { n: number }[]
     expect(perImage).toHaveLength(IMAGE_COUNT)
     expect(perImage.every((row) => row.n === JOB_PROPOSALS_PER_IMAGE)).toBe(true)

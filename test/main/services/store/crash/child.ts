@@ -40,18 +40,18 @@ if (mode === 'writes') {
   }
 } else if (mode === 'job' || mode === 'hold-job') {
   // One job per project: resume it when an earlier process created it.
-  const job = project.jobs.list()[0] ?? project.jobs.create({ kind: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
-  if (job.state !== 'completed') project.jobs.start(job.id)
-  for (let recorded = 0; job.state !== 'completed'; recorded++) {
+  const job = project.runs.list()[0] ?? project.runs.create({ method: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
+  if (job.state !== 'done') project.runs.start(job.id)
+  for (let recorded = 0; job.state !== 'done'; recorded++) {
     if (mode === 'hold-job' && recorded === IMAGE_COUNT / 2) {
       ack('holding')
       setInterval(() => {}, 1000) // keeps the project (and its lock) open until killed
       await new Promise(() => {})
     }
-    const [image] = project.jobs.nextPending(job.id, 1)
+    const [image] = project.runs.nextPending(job.id, 1)
     if (!image) break
     const proposals = Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k), score: k / 10 }))
-    project.jobs.recordResult(job.id, image.id, { proposals })
+    project.runs.recordResult(job.id, image.id, { proposals })
     ack(String(image.id))
   }
   ack('complete')

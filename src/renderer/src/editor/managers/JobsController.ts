@@ -1,10 +1,11 @@
 /**
- * Background jobs as the session sees them: propagation, export, import and model installs.
+ * The renderer's side of the core's background jobs (main's JobManager runs them), as the session sees them: propagation, export, import and model installs.
  * job:progress events keep each job's latest report; when a job that changes annotations ends,
  * the list, counts, categories and the open image are read again.
  */
 import type { RequestOf } from '../../../../common/ipc/contract'
 import type { JobInfo } from '../../../../common/ipc/types'
+import { DEFAULT_ABSENT_THRESHOLD } from '../../../../common/persam/confidence'
 import type { Editor } from '../Editor'
 import type { PropagationSettings } from '../state'
 
@@ -17,10 +18,10 @@ export const DEFAULT_PROPAGATION: Omit<PropagationSettings, 'categoryId'> = {
   method: 'persam-f',
   scope: 'unlabeled',
   maxInstances: 1,
-  absentThreshold: null,
+  absentThreshold: DEFAULT_ABSENT_THRESHOLD,
 }
 
-export class JobManager {
+export class JobsController {
   /** Set when corrections asked for a re-propagation while one was still running. */
   private repropagateCategory: number | null = null
 
@@ -64,7 +65,8 @@ export class JobManager {
         method: settings.method,
         scope: settings.scope,
         maxInstances: settings.maxInstances,
-        ...(settings.absentThreshold !== null ? { absentThreshold: settings.absentThreshold } : {}),
+        // null says "never mark absent"; omitting it would fall back to the engine's default.
+        absentThreshold: settings.absentThreshold,
       }),
     )
     if (!job) return undefined

@@ -1,5 +1,5 @@
 /**
- * The models panel's logic: the SAM model and execution provider in use, the installed models,
+ * The renderer's side of the core's models (main's ModelManager owns them), the models panel's logic: the SAM model and execution provider in use, the installed models,
  * the catalog, downloads (model:install jobs, followed through job:progress), imports, removal.
  * Each action's outcome is kept in the session under a key ('install:<id>', 'import', ...) so the
  * panel shows a failure next to the button that caused it, in words, instead of a passing notice.
@@ -11,7 +11,7 @@ import type { ModelAction } from '../state'
 
 export type ModelActionKey = 'import' | 'provider' | `install:${string}` | `remove:${string}` | `select:${string}`
 
-export class ModelManager {
+export class ModelsController {
   constructor(private readonly editor: Editor) {}
 
   /** Reads the model state, the lists and the providers; one failing read does not hide the others. */
