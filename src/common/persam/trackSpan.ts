@@ -39,12 +39,12 @@ export interface TrackOptions extends TrackStepOptions {
 }
 
 export const DEFAULT_TRACK_OPTIONS: TrackOptions = {
-  topPoints: 2,
+  topPoints: 1,
   boxMargin: 0.012,
   searchMargin: 0.5,
   absentThreshold: DEFAULT_ABSENT_THRESHOLD,
   flagThreshold: 0.84,
-  maxAreaChange: 2.5,
+  maxAreaChange: 1.5,
   maxCentreShift: 0.75,
   redetectCandidates: 3,
 }
@@ -100,7 +100,7 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
       const step = await trackStep(target, embedding, decoder, previous.box, options)
       const next = footprint(step.mask, width, height)
       if (!next || step.confidence < options.absentThreshold) {
-        out.push({ frame, mask: null, confidence: step.confidence, state: 'absent', mode: 'local' })
+        // Not where it was: search this frame globally before calling it absent.
         lost = true
       } else if (step.confidence < options.flagThreshold || jumped(previous, next, options)) {
         out.push({ frame, mask: step.mask, confidence: step.confidence, state: 'flagged', mode: 'local' })
@@ -109,7 +109,7 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
         out.push({ frame, mask: step.mask, confidence: step.confidence, state: 'proposed', mode: 'local' })
         previous = next
       }
-      continue
+      if (!lost || out[out.length - 1]?.frame === frame) continue
     }
     // Lost: search the whole frame as the image engine does; a confident find resumes local tracking.
     const found = await segmentImage(target, embedding, decoder, {

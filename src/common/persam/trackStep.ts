@@ -23,7 +23,7 @@ export interface TrackStepOptions {
   readonly outputSize?: { readonly width: number; readonly height: number }
 }
 
-export const DEFAULT_TRACK_STEP_OPTIONS: TrackStepOptions = { topPoints: 2, boxMargin: 0.012, searchMargin: 0.5 }
+export const DEFAULT_TRACK_STEP_OPTIONS: TrackStepOptions = { topPoints: 1, boxMargin: 0.012, searchMargin: 0.5 }
 
 export interface TrackStepResult {
   readonly mask: BinaryMask
@@ -133,14 +133,15 @@ export async function trackStep(
   const priorBox = expandBox(previousBox, options.boxMargin * Math.max(width, height), width, height)
 
   let decoderCalls = 0
-  const decode = <K extends 'none' | 'binary'>(box: PromptBox, maskInput: Float32Array | null, maskOutput: K) => {
+  const decode = <K extends 'none' | 'binary'>(box: PromptBox | null, maskInput: Float32Array | null, maskOutput: K) => {
     decoderCalls++
     return decoder.decode({ embedding, points, box, maskInput, outputSize: options.outputSize, maskOutput })
   }
-  // Step 1: the prompts alone; step 2: with step 1's logits; step 3: with step 2's logits and the box of its mask.
+  // Step 1: the points and the grown previous box; step 2: the points and step 1's logits, without
+  // the box, so a moving object is not held inside where it was; step 3: step 2's logits and the box of its mask.
   const first = await decode(priorBox, null, 'none')
   const firstChoice = bestMultimask(first)
-  const second = await decode(priorBox, lowResPlane(first.lowResLogits, firstChoice), 'none')
+  const second = await decode(null, lowResPlane(first.lowResLogits, firstChoice), 'none')
   const secondChoice = bestMultimask(second)
   const { width: outWidth, height: outHeight } = second.outputSize
   const refineBox = extentBox(second.extents[secondChoice]!, outWidth, outHeight, width, height) ?? priorBox
