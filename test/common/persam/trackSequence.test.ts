@@ -146,3 +146,19 @@ describe('drift bounds and overlap resolution', () => {
     expect(c!.state).toBe('absent')
   })
 })
+
+describe('the location map of a tracking step', () => {
+  it('equals the image engine\'s map (norms and similarities computed in one pass give the same values)', async () => {
+    const { targetLocationMap } = await import('../../../src/common/persam/trackStep')
+    const { cellNorms, similarityGrid } = await import('../../../src/common/persam/features')
+    const world = walking(2, () => [rect(40, 40, 6, 1)])
+    const embedding = worldEmbedding(world, 1)
+    for (let i = 0; i < embedding.data.length; i += 7) (embedding.data as Float32Array)[i]! += ((i * 2654435761) % 1000) / 5000
+    const unit = new Float32Array(256).map((_, c) => Math.cos(c))
+    let norm = 0
+    for (const v of unit) norm += v * v
+    const feature = unit.map((v) => v / Math.sqrt(norm))
+    const target = { method: 'persam' as const, locationFeatures: [feature], targetEmbedding: feature, maskFeature: feature, fusion: null, referencePeak: 1, fallbackReferences: 0 }
+    expect(Array.from(targetLocationMap(target, embedding).grid)).toEqual(Array.from(similarityGrid(embedding.data, feature, cellNorms(embedding.data))))
+  })
+})
