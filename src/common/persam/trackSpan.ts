@@ -4,8 +4,9 @@
  * is followed, each frame is a local step around the previous box; when confidence drops or the
  * mask jumps in size or position the frame is flagged and the next frame is re-detected with the
  * global location prior (the image engine), which also says when the object has left the frame.
+ * Every few local frames a global search checks that the track has not settled on a look-alike.
  */
-import { maskArea, type BinaryMask } from '../mask'
+import { maskArea, maskIou, resizeMask, type BinaryMask } from '../mask'
 import type { ImageEmbedding, SamDecoderPort } from '../sam/port'
 import type { PromptBox } from '../sam/prompts'
 import { DEFAULT_ABSENT_THRESHOLD } from './confidence'
@@ -36,6 +37,14 @@ export interface TrackOptions extends TrackStepOptions {
   readonly maxCentreShift: number
   /** Candidate peaks for the global re-detection (the image engine's `candidates`). */
   readonly redetectCandidates: number
+  /**
+   * Every this many locally tracked frames the frame is also searched globally: after a loss the
+   * track may have been picked up on a look-alike, and a clearly more confident find elsewhere
+   * takes over. 0 never checks.
+   */
+  readonly recheckEvery: number
+  /** How much more confident the global find must be to take over. */
+  readonly recheckMargin: number
 }
 
 export const DEFAULT_TRACK_OPTIONS: TrackOptions = {
@@ -47,6 +56,8 @@ export const DEFAULT_TRACK_OPTIONS: TrackOptions = {
   maxAreaChange: 1.5,
   maxCentreShift: 0.75,
   redetectCandidates: 3,
+  recheckEvery: 4,
+  recheckMargin: 0.02,
 }
 
 export interface SpanRequest {
@@ -83,12 +94,23 @@ export function jumped(previous: Footprint, next: Footprint, options: Pick<Track
   return shift > options.maxCentreShift * Math.hypot(a.x1 - a.x0 + 1, a.y1 - a.y0 + 1)
 }
 
+const sameSize = (mask: BinaryMask, like: BinaryMask): BinaryMask =>
+  mask.width === like.width && mask.height === like.height ? mask : resizeMask(mask, like.width, like.height)
+
 export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
   const options: TrackOptions = { ...DEFAULT_TRACK_OPTIONS, ...request.options }
   const { target, decoder, direction, stop } = request
   const out: TrackedFrame[] = []
   let previous: Footprint | null = null
   let lost = true
+  let sinceGlobal = 0
+  const globalFind = (embedding: ImageEmbedding) =>
+    segmentImage(target, embedding, decoder, {
+      candidates: options.redetectCandidates,
+      absentThreshold: options.absentThreshold,
+      confidence: options.confidence,
+      outputSize: options.outputSize,
+    })
   for (let frame = request.keyframe + direction; direction > 0 ? frame < stop : frame > stop; frame += direction) {
     const embedding = await request.embed(frame)
     const { originalWidth: width, originalHeight: height } = embedding.geometry
@@ -105,6 +127,18 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
       } else if (step.confidence < options.flagThreshold || jumped(previous, next, options)) {
         out.push({ frame, mask: step.mask, confidence: step.confidence, state: 'flagged', mode: 'local' })
         lost = true
+      } else if (options.recheckEvery > 0 && ++sinceGlobal >= options.recheckEvery) {
+        sinceGlobal = 0
+        const elsewhere = await globalFind(embedding)
+        const instance = elsewhere.instances[0]
+        const other = instance && maskIou(sameSize(instance.mask, step.mask), step.mask) < 0.5 && instance.confidence > step.confidence + options.recheckMargin
+        if (other) {
+          out.push({ frame, mask: instance.mask, confidence: instance.confidence, state: 'flagged', mode: 'global' })
+          previous = footprint(instance.mask, width, height)
+        } else {
+          out.push({ frame, mask: step.mask, confidence: step.confidence, state: 'proposed', mode: 'local' })
+          previous = next
+        }
       } else {
         out.push({ frame, mask: step.mask, confidence: step.confidence, state: 'proposed', mode: 'local' })
         previous = next
@@ -112,12 +146,8 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
       if (!lost || out[out.length - 1]?.frame === frame) continue
     }
     // Lost: search the whole frame as the image engine does; a confident find resumes local tracking.
-    const found = await segmentImage(target, embedding, decoder, {
-      candidates: options.redetectCandidates,
-      absentThreshold: options.absentThreshold,
-      confidence: options.confidence,
-      outputSize: options.outputSize,
-    })
+    const found = await globalFind(embedding)
+    sinceGlobal = 0
     const instance = found.instances[0]
     if (found.absent || !instance) {
       out.push({ frame, mask: null, confidence: found.bestConfidence, state: 'absent', mode: 'global' })

@@ -10,10 +10,10 @@ import { rect, rectMask, worldDecoder, worldEmbedding, type Rect, type WorldFram
 /** The target (look 0) walking right 2 px per frame from x = 10. */
 const walking = (frames: number, extra: (f: number) => Rect[] = () => []): WorldFrame[] => Array.from({ length: frames }, (_, f) => [rect(10 + 2 * f, 24, 10), ...extra(f)])
 
-function tracker(world: readonly WorldFrame[], override?: Parameters<typeof worldDecoder>[1]) {
+function tracker(world: readonly WorldFrame[], override?: Parameters<typeof worldDecoder>[1], options: ConstructorParameters<typeof SequenceTracker>[3] = {}) {
   const { decoder, requests } = worldDecoder(world, override)
   const embedded: number[] = []
-  const instance = new SequenceTracker(world.length, async (f) => (embedded.push(f), worldEmbedding(world, f)), decoder)
+  const instance = new SequenceTracker(world.length, async (f) => (embedded.push(f), worldEmbedding(world, f)), decoder, options)
   return { tracker: instance, requests, embedded }
 }
 
@@ -102,6 +102,21 @@ describe('sequence tracking', () => {
     expect(frames[3]!.mode).toBe('global')
     expect(frames[3]!.state).toBe('proposed')
     expect(frames[4]!.mode).toBe('local')
+  })
+
+  it('leaves a look-alike picked up while the object was away once a periodic global check finds the object more confidently', async () => {
+    const lookAlike = { ...rect(44, 44, 10), mix: 0.25 }
+    const world: WorldFrame[] = [[rect(10, 24, 10), lookAlike], [lookAlike], [lookAlike]]
+    for (let f = 3; f < 12; f++) world.push([rect(12, 24, 10), lookAlike])
+    const onTarget = (frames: readonly TrackedFrame[]) => frames.map((f) => (f.mask && maskIou(f.mask, rectMask(rect(12, 24, 10))) === 1 ? 'T' : f.mask ? 'x' : '-')).join('')
+    const latched = tracker(world, undefined, { track: { recheckEvery: 0 } }).tracker
+    latched.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    expect(onTarget((await latched.run()).objects[0]!.frames)).toBe('xxxxxxxxxxxx')
+    const checked = tracker(world).tracker
+    checked.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    const frames = (await checked.run()).objects[0]!.frames
+    expect(onTarget(frames).slice(-4)).toBe('TTTT')
+    expect(frames.find((f) => f.frame > 2 && f.mode === 'global')?.state).toBe('flagged')
   })
 
   it('tracks two objects and gives a contested pixel to the more confident one', async () => {

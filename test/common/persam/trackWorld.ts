@@ -19,6 +19,8 @@ export interface Rect {
   readonly y1: number
   /** Feature direction of its cells: equal looks are indistinguishable. */
   readonly look: number
+  /** Share of the background direction mixed into its cells (a look-alike that is not quite the same). */
+  readonly mix?: number
 }
 
 export type WorldFrame = readonly Rect[]
@@ -40,6 +42,7 @@ export function worldEmbedding(frames: readonly WorldFrame[], index: number): Im
     const x = cell % 64
     const hit = frames[index]!.find((r) => x >= r.x0 && x < r.x1 && y >= r.y0 && y < r.y1)
     data[(hit ? hit.look : BACKGROUND_LOOK) * 4096 + cell] = 1
+    if (hit?.mix) data[BACKGROUND_LOOK * 4096 + cell] = hit.mix
   }
   return { modelId: 'world', imageKey: `frame-${index}`, data, geometry: { originalWidth: SIZE, originalHeight: SIZE, resizedWidth: 1024, resizedHeight: 1024 } }
 }
