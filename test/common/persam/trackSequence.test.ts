@@ -34,6 +34,20 @@ describe('sequence tracking', () => {
     expect(first.box!.x1).toBeGreaterThan(19)
     expect(first.points).toContainEqual({ x: 14.5, y: 28.5, label: 1 })
     expect(first.points.filter((p) => p.label === 1).length).toBe(2) // the map's top point and the box centre
+    // The refinements: logits without the old box, then logits with the box of the refined mask.
+    const [, second, third] = requests.filter((r) => r.frame === 1).map((r) => r.request)
+    expect(second!.box).toBeNull()
+    expect(second!.maskInput).toBeInstanceOf(Float32Array)
+    expect(third!.box).toEqual({ x0: 12, y0: 24, x1: 21, y1: 33 })
+  })
+
+  it('searches the same frame globally when the object is no longer near its previous box', async () => {
+    const world: WorldFrame[] = [[rect(6, 6, 10)], [rect(8, 6, 10)], [rect(46, 46, 10)], [rect(44, 46, 10)]]
+    const { tracker: t } = tracker(world)
+    t.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    const frames = (await t.run()).objects[0]!.frames
+    expect(frames.map((f) => `${f.state}/${f.mode}`)).toEqual(['keyframe/keyframe', 'proposed/local', 'proposed/global', 'proposed/local'])
+    expect(maskIou(frames[2]!.mask!, rectMask(world[2]![0]!))).toBe(1)
   })
 
   it('runs forward and backward from each keyframe, stopping at the next one', async () => {
