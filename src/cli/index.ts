@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import type { PersamMethod } from '../common/persam/target'
+import { davisEvalCommand } from './davisEval'
 import { evalCommand } from './evaluate'
 import { exportCliCommand } from './exportCommand'
 import { parseProvider, resolveModelDir } from './models'
@@ -59,7 +60,8 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('evaluate on a PerSeg-layout folder (Images/<object>/NN.jpg, Annotations/<object>/NN.png, 00 = reference)')
-    .requiredOption('--data <dir>', 'PerSeg-layout folder')
+    .option('--data <dir>', 'PerSeg-layout folder')
+    .option('--davis <dir>', 'instead: track sequences of a DAVIS-layout folder (JPEGImages/480p/<seq>/, Annotations/480p/<seq>/, frame 0 = reference)')
     .option('--method <method...>', 'persam and/or persam-f', ['persam', 'persam-f'])
     .option('--model <id|dir>', 'model folder or bundled model id', resolveModelDir, resolveModelDir('toy-sam'))
     .option('--ep <provider>', 'execution provider', parseProvider, 'auto')
@@ -67,7 +69,9 @@ export function buildProgram(): Command {
     .option('--max-instances <n>', 'instances per image', integerIn(1, 20), 2)
     .option('--candidates <n>', 'location peaks to try per instance (1 = the reference)', integerIn(1, 10))
     .option('--absent-threshold <x>', 'confidence below which an image is marked absent', parseUnit)
-    .action(async (o: { data: string; method: string[]; model: string; ep: ReturnType<typeof parseProvider>; report?: string; maxInstances: number; candidates?: number; absentThreshold?: number }) => {
+    .action(async (o: { data?: string; davis?: string; method: string[]; model: string; ep: ReturnType<typeof parseProvider>; report?: string; maxInstances: number; candidates?: number; absentThreshold?: number }) => {
+      if (o.davis) return void (await davisEvalCommand({ davis: o.davis, method: parseMethod(o.method[0]!), modelDir: o.model, provider: o.ep, report: o.report ?? null }))
+      if (!o.data) throw new InvalidArgumentError('eval needs --data <dir> (PerSeg layout) or --davis <dir> (DAVIS layout)')
       await evalCommand({ data: o.data, methods: o.method.map(parseMethod), modelDir: o.model, provider: o.ep, report: o.report ?? null, maxInstances: o.maxInstances, candidates: o.candidates, absentThreshold: o.absentThreshold })
     })
   program.addCommand(exportCliCommand())
