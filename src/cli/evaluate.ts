@@ -9,7 +9,8 @@ import { prepareOutputFile } from '../main/services/fs/outputPath'
 import { openRuntime, parseProvider, resolveModelDir } from './models'
 import { collectMethods, integerIn, parseUnit } from './options'
 import { createProgressBar } from './progress'
-import { action } from './run'
+import { davisEvalCommand } from './davisEval'
+import { action, UsageError } from './run'
 
 export interface EvalOptions {
   readonly data: string
@@ -70,7 +71,8 @@ export async function runEval(options: EvalOptions): Promise<EvalReport[]> {
 }
 
 interface EvalCliOptions {
-  data: string
+  data?: string
+  davis?: string
   method?: PersamMethod[]
   model: string
   ep: ExecutionProviderChoice
@@ -83,7 +85,8 @@ interface EvalCliOptions {
 export function evalCommand(): Command {
   return new Command('eval')
     .description('evaluate on a PerSeg-layout folder (Images/<object>/NN.jpg, Annotations/<object>/NN.png, 00 = reference)')
-    .requiredOption('--data <dir>', 'PerSeg-layout folder')
+    .option('--data <dir>', 'PerSeg-layout folder')
+    .option('--davis <dir>', 'instead: track the sequences of a DAVIS-layout folder (JPEGImages/480p/<seq>/, Annotations/480p/<seq>/, frame 0 = reference)')
     .option('--method <method...>', 'persam and/or persam-f (default: both)', collectMethods)
     .option('--model <id|dir>', 'model folder or bundled model id', resolveModelDir, resolveModelDir('toy-sam'))
     .option('--ep <provider>', 'execution provider', parseProvider, 'auto')
@@ -93,6 +96,12 @@ export function evalCommand(): Command {
     .option('--absent-threshold <x>', 'confidence below which an image is marked absent', parseUnit)
     .action(
       action(async (o: EvalCliOptions) => {
+        if (o.davis) {
+          const report = o.report ? await prepareOutputFile(o.report, '--report') : null
+          await davisEvalCommand({ davis: o.davis, method: o.method?.[0] ?? 'persam-f', modelDir: o.model, provider: o.ep, report })
+          return
+        }
+        if (!o.data) throw new UsageError('eval needs --data <dir> (PerSeg layout) or --davis <dir> (DAVIS layout)')
         await runEval({ data: o.data, methods: o.method ?? ['persam', 'persam-f'], modelDir: o.model, provider: o.ep, report: o.report ?? null, maxInstances: o.maxInstances, candidates: o.candidates, absentThreshold: o.absentThreshold })
       }),
     )
