@@ -2,6 +2,7 @@
 import { Command, InvalidArgumentError } from 'commander'
 import packageJson from '../../package.json' with { type: 'json' }
 import type { PersamMethod } from '../common/persam/target'
+import { SYNTHETIC_RECIPES, type SyntheticRecipe } from '../common/synthetic'
 import { evalCommand } from './evaluate'
 import { exportCliCommand } from './exportCommand'
 import { parseProvider, resolveModelDir } from './models'
@@ -37,7 +38,8 @@ export function buildProgram(): Command {
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--seed <n>', 'random seed', integerIn(0, 2 ** 31 - 1), 20231)
     .option('--objects <n>', 'number of objects', integerIn(1, 500), 24)
-    .action((options: { out: string; seed: number; objects: number }) => synth(options))
+    .option('--recipe <name>', `synthetic recipe: ${SYNTHETIC_RECIPES.join(' or ')}`, parseRecipe, 'parts') // calibration: second recipe
+    .action((options: { out: string; seed: number; objects: number; recipe: SyntheticRecipe }) => synth(options))
   program
     .command('propagate')
     .description('segment the referenced object in every image of a folder; write the proposals as COCO JSON')
@@ -79,6 +81,12 @@ export function buildProgram(): Command {
 function parseMethod(value: string): PersamMethod {
   if (value !== 'persam' && value !== 'persam-f') throw new InvalidArgumentError('expected persam or persam-f')
   return value
+}
+
+function parseRecipe(value: string): SyntheticRecipe {
+  const recipe = SYNTHETIC_RECIPES.find((name) => name === value)
+  if (!recipe) throw new InvalidArgumentError(`expected ${SYNTHETIC_RECIPES.join(' or ')}`)
+  return recipe
 }
 
 function parseUnit(value: string): number {

@@ -18,7 +18,7 @@ export interface RenderedScene {
   readonly instanceMasks: readonly Uint8Array[]
 }
 
-interface Item {
+export interface Item {
   readonly parts: readonly Part[]
   readonly placement: Placement
 }
@@ -40,7 +40,7 @@ function textureOffset(texture: Texture, u: number, v: number): number {
   }
 }
 
-function paintItem(rgb: Uint8Array, width: number, height: number, item: Item, noise: Random, mask: Uint8Array | null): void {
+export function paintItem(rgb: Uint8Array, width: number, height: number, item: Item, noise: Random, mask: Uint8Array | null): void {
   for (const part of item.parts) {
     const b = shapeBounds(part.shape, item.placement)
     const x0 = Math.max(0, Math.floor(b.x0))
