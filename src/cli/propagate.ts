@@ -78,7 +78,7 @@ export async function propagateCommand(command: PropagateCommand): Promise<void>
             bbox: rleBbox(rle),
             iscrowd: 0,
             score: Number(instance.confidence.toFixed(4)),
-            persam: { method: command.method, positive: [instance.positive.x, instance.positive.y], chosenMask: instance.chosenMask, firstCall: event.result.firstCall },
+            persam: { method: command.method, positive: [instance.positive.x, instance.positive.y], chosenMask: instance.chosenMask, firstCall: event.result.firstCall, signals: instance.signals },
           })
         })
       }
