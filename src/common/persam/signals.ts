@@ -63,10 +63,15 @@ export function maskShape(mask: { readonly width: number; readonly height: numbe
     while (stack.length > 0) {
       const p = stack.pop()!
       const x = p % width
-      if (x > 0 && data[p - 1] && !label[p - 1]) (label[p - 1] = 1), stack.push(p - 1)
-      if (x < width - 1 && data[p + 1] && !label[p + 1]) (label[p + 1] = 1), stack.push(p + 1)
-      if (p >= width && data[p - width] && !label[p - width]) (label[p - width] = 1), stack.push(p - width)
-      if (p + width < data.length && data[p + width] && !label[p + width]) (label[p + width] = 1), stack.push(p + width)
+      const visit = (q: number): void => {
+        if (!data[q] || label[q]) return
+        label[q] = 1
+        stack.push(q)
+      }
+      if (x > 0) visit(p - 1)
+      if (x < width - 1) visit(p + 1)
+      if (p >= width) visit(p - width)
+      if (p + width < data.length) visit(p + width)
     }
   }
   let touching = 0

@@ -9,7 +9,7 @@
  */
 import { clampByte, hslToRgb, hueName, shiftColour } from './color'
 import type { ObjectTemplate, Part, TextureKind } from './objects'
-import { Random } from './random'
+import type { Random } from './random'
 import { paintItem, type RenderedScene } from './scene'
 import type { LocalShape, Placement, ShapeKind } from './shapes'
 

@@ -69,7 +69,12 @@ function hasInteriorGap(mask: Uint8Array, width: number, height: number): boolea
     let first = -1
     let last = -1
     let count = 0
-    for (let x = 0; x < width; x++) if (mask[y * width + x]) ((first = first < 0 ? x : first), (last = x), count++)
+    for (let x = 0; x < width; x++) {
+      if (!mask[y * width + x]) continue
+      if (first < 0) first = x
+      last = x
+      count++
+    }
     if (first >= 0 && last - first + 1 - count >= 3) gaps++
   }
   return gaps > 3
