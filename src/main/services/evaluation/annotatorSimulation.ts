@@ -46,8 +46,12 @@ export interface CheckpointResult {
   readonly learnedAuroc: number | null
   readonly threshold: number
   readonly verdicts: Verdicts
-  /** Proposals at or above `acceptAbove`: how many, how many the annotator would accept, how many the model expects. */
-  readonly acceptAll: { readonly count: number; readonly accepted: number; readonly expectedAccepted: number }
+  /**
+   * Proposals at or above `acceptAbove`: how many, how many the annotator would accept (IoU >=
+   * acceptIou), the model's estimate (sum of its probabilities) and the sum of the labels it was
+   * trained to predict (soft: a corrected proposal counts its IoU).
+   */
+  readonly acceptAll: { readonly count: number; readonly accepted: number; readonly expectedAccepted: number; readonly labelSum: number }
 }
 
 export interface SimulationResult {
@@ -105,10 +109,12 @@ export function simulateAnnotator(proposals: readonly CollectedProposal[], overr
     let count = 0
     let accepted = 0
     let expectedAccepted = 0
+    let labelSum = 0
     scores.forEach((score, i) => {
       if (score < options.acceptAbove) return
       count++
       expectedAccepted += score
+      labelSum += simulatedLabel(heldOut[i]!, options.acceptIou)
       if (heldOut[i]!.present && heldOut[i]!.iou >= options.acceptIou) accepted++
     })
     return {
@@ -118,7 +124,7 @@ export function simulateAnnotator(proposals: readonly CollectedProposal[], overr
       learnedAuroc: auroc(scores, good),
       threshold: model.threshold,
       verdicts: verdicts(heldOut, scores, model.threshold),
-      acceptAll: { count, accepted, expectedAccepted },
+      acceptAll: { count, accepted, expectedAccepted, labelSum },
     }
   })
   return {
@@ -134,14 +140,14 @@ const fixed = (value: number | null, digits = 3): string => (value === null ? 'n
 const share = (a: number, b: number): string => `${a}/${b}`
 
 export function formatSimulationTable(results: readonly { recipe: string; result: SimulationResult }[]): string {
-  const lines = ['| recipe | confidence | decisions | kind | AUROC held-out (self-reported) | threshold | absent left empty | present given a mask | accept all >= 0.9: accepted / count (estimated) |', '|---|---|---|---|---|---|---|---|---|']
+  const lines = ['| recipe | confidence | decisions | kind | AUROC held-out (self-reported) | threshold | absent left empty | present given a mask | accept all >= 0.9: accepted / count | estimated good (label sum) |', '|---|---|---|---|---|---|---|---|---|---|']
   for (const { recipe, result } of results) {
     const pv = result.priorVerdicts
-    lines.push(`| ${recipe} (${result.proposals} proposals, ${result.heldOut} held out) | prior | 0 | prior | ${fixed(result.priorAuroc)} | 0.78 (fixed) | ${share(pv.absentEmpty, pv.absentImages)} | ${share(pv.presentMasked, pv.presentImages)} | |`)
+    lines.push(`| ${recipe} (${result.proposals} proposals, ${result.heldOut} held out) | prior | 0 | prior | ${fixed(result.priorAuroc)} | 0.78 (fixed) | ${share(pv.absentEmpty, pv.absentImages)} | ${share(pv.presentMasked, pv.presentImages)} | | |`)
     for (const c of result.checkpoints) {
       const v = c.verdicts
       const a = c.acceptAll
-      lines.push(`| | learned | ${c.decisions} | ${c.kind} | ${fixed(c.learnedAuroc)} (${fixed(c.selfReportedAuroc)}) | ${fixed(c.threshold)} | ${share(v.absentEmpty, v.absentImages)} | ${share(v.presentMasked, v.presentImages)} | ${a.accepted}/${a.count} (${a.expectedAccepted.toFixed(1)}) |`)
+      lines.push(`| | learned | ${c.decisions} | ${c.kind} | ${fixed(c.learnedAuroc)} (${fixed(c.selfReportedAuroc)}) | ${fixed(c.threshold)} | ${share(v.absentEmpty, v.absentImages)} | ${share(v.presentMasked, v.presentImages)} | ${a.accepted}/${a.count} | ${a.expectedAccepted.toFixed(1)} (${a.labelSum.toFixed(1)}) |`)
     }
   }
   return lines.join('\n')
