@@ -5,6 +5,7 @@
  */
 import { z } from 'zod'
 import type { CalibrationModel } from '../../../common/calibration/calibrator'
+import type { AnnotationStatus } from '../../../common/ipc/dto/annotation'
 import { statement, type SqliteDatabase } from './connection'
 
 const finite = z.number().finite()
@@ -19,6 +20,14 @@ const modelSchema = z.object({
   threshold: finite,
   missRate: finite,
 })
+
+/** A propagation proposal of a category as the calibrator sees it. */
+export interface ProposalRow {
+  readonly id: number
+  readonly status: AnnotationStatus
+  readonly confidence: number
+  readonly method: unknown
+}
 
 export class CalibrationRepository {
   constructor(
@@ -45,5 +54,16 @@ export class CalibrationRepository {
       throw new Error(`calibration_models: the model of category ${categoryId} is damaged (field '${issue.path.join('.')}': ${issue.message})`)
     }
     return parsed.data as CalibrationModel
+  }
+
+  /** Every proposal (engine-made annotation with a score) of a category, reviewed or not. */
+  proposals(categoryId: number): ProposalRow[] {
+    const rows = statement(this.db, "SELECT id, status, score, method FROM annotations WHERE category_id = ? AND source != 'manual' AND score IS NOT NULL ORDER BY id").all(categoryId) as {
+      id: number
+      status: AnnotationStatus
+      score: number
+      method: string | null
+    }[]
+    return rows.map((row) => ({ id: row.id, status: row.status, confidence: row.score, method: row.method === null ? null : (JSON.parse(row.method) as unknown) }))
   }
 }
