@@ -4,6 +4,7 @@
  */
 import type { StudioContext } from './context'
 import type { Handlers } from './dispatch'
+import { calibrationHandlers } from './handlers/calibrationHandlers'
 import { editHandlers } from './handlers/editHandlers'
 import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
@@ -17,5 +18,6 @@ export function createHandlers(context: StudioContext): Handlers {
     ...editHandlers(context),
     ...jobHandlers(context),
     ...modelHandlers(context),
+    ...calibrationHandlers(context),
   }
 }

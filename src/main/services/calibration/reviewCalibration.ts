@@ -60,9 +60,9 @@ export function previewAcceptAll(project: Project, categoryId: number, threshold
   return summary(proposalsAbove(project, categoryId, threshold))
 }
 
-/** Accepts every pending proposal at or above `threshold` as one undo step. */
-export function acceptAllAbove(project: Project, categoryId: number, threshold: number): AcceptAllResult {
+/** Accepts every pending proposal at or above `threshold` as one undo step; also says which images changed. */
+export function acceptAllAbove(project: Project, categoryId: number, threshold: number): AcceptAllResult & { readonly imageIds: readonly number[] } {
   const chosen = proposalsAbove(project, categoryId, threshold)
-  if (chosen.length > 0) project.annotations.setStatus(chosen.map((p) => p.id), 'accepted', `Accept ${chosen.length} at or above ${threshold.toFixed(2)}`)
-  return summary(chosen)
+  const updated = chosen.length > 0 ? project.annotations.setStatus(chosen.map((p) => p.id), 'accepted', `Accept ${chosen.length} at or above ${threshold.toFixed(2)}`) : []
+  return { ...summary(chosen), imageIds: [...new Set(updated.map((annotation) => annotation.imageId))] }
 }
