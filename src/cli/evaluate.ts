@@ -32,6 +32,8 @@ export function formatReport(report: EvalReport): string {
     lines.push(`  ${object.name.padEnd(24)} IoU ${pct(object.iou).padStart(5)}  bIoU ${pct(object.biou).padStart(5)}${tag}`)
   }
   lines.push(`  absent targets marked absent: ${report.absentTargets.markedAbsent}/${report.absentTargets.images}; targets missed: ${report.missedTargets}`)
+  const quality = report.confidenceQuality // calibration: review-queue quality
+  lines.push(`  confidence AUROC (good = IoU >= ${quality.goodIou}): ${quality.auroc === null ? 'n/a' : quality.auroc.toFixed(3)}; absent rate ${pct(quality.absentRate)}%; missed rate ${pct(quality.missedRate)}%`)
   lines.push(`  two-instance images with two masks: ${report.twoInstanceImages.withTwoMasks}/${report.twoInstanceImages.images}`)
   if (report.skippedObjects.length > 0) lines.push(`  objects skipped: ${report.skippedObjects.map((object) => object.name).join(', ')}`)
   return lines.join('\n')

@@ -108,7 +108,7 @@ export async function runPropagate(options: PropagateOptions): Promise<void> {
             bbox: rleBbox(rle),
             iscrowd: 0,
             score: Number(instance.confidence.toFixed(4)),
-            persam: { method: options.method, positive: [instance.positive.x, instance.positive.y], chosenMask: instance.chosenMask, firstCall: event.result.firstCall },
+            persam: { method: options.method, positive: [instance.positive.x, instance.positive.y], chosenMask: instance.chosenMask, firstCall: event.result.firstCall, signals: instance.signals },
           })
         })
       }

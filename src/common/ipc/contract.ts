@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 import { MAX_PROMPT_POINTS } from './limits'
+import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -180,6 +181,11 @@ export const invokeChannels = {
   'annotation:markImageAbsent': invoke<T.AnnotationInfo>()(z.object({ imageId: id, categoryId: id }).strict()),
   'annotation:setReference': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, isReference: z.boolean() }).strict()),
   'annotation:setCategory': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, categoryId: id }).strict()),
+
+  /** Calibration: refits the category's review model and returns the pending proposals' confidence histogram. */
+  'calibration:histogram': invoke<CalibrationHistogramInfo>()(z.object({ categoryId: id, bins: z.number().int().min(1).max(100).default(20) }).strict()),
+  /** Calibration: accepts every pending proposal at or above `threshold` (calibrated) as one undo step. */
+  'calibration:acceptAll': invoke<CalibrationAcceptAllInfo>()(z.object({ categoryId: id, threshold: z.number().min(0).max(1) }).strict()),
 
   'history:state': invoke<T.HistoryState>()(empty),
   'history:undo': invoke<T.HistoryStep | null>()(empty),

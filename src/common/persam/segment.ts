@@ -11,7 +11,8 @@ import { definedOnly } from '../util/objects'
 import { lowResPlane, type DecodeResult, type FusionWeights, type ImageEmbedding, type MaskExtent, type MaskOutput, type SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { attentionSimilarity, type AttentionAlignment } from './attention'
-import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals, DEFAULT_ABSENT_THRESHOLD } from './confidence'
+import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, DEFAULT_ABSENT_THRESHOLD } from './confidence'
+import { maskShape, stabilityScore, type ProposalSignals } from './signals'
 import { cellNorms, maxGrid, similarityGrid } from './features'
 import { LocationMap, type MapPoint } from './locationMap'
 import { SAM_CELL } from '../sam/geometry'
@@ -47,7 +48,7 @@ export interface PersamInstance {
   /** At the decoder's output size (the image size unless the image is very large). */
   readonly mask: BinaryMask
   readonly confidence: number
-  readonly signals: ConfidenceSignals
+  readonly signals: ProposalSignals
   readonly positive: MapPoint
   readonly negative: MapPoint | null
   /** The box of the last refinement, in image pixels. */
@@ -138,7 +139,7 @@ export async function segmentImage(
   for (let n = 0; n < attempts; n++) {
     const positive = map.extreme('max', tried)
     if (!positive) break
-    const candidate = await cascade(target, embedding, positive, negative, guided, decode)
+    const candidate = await cascade(target, embedding, positive, negative, guided, decode, n)
     candidates.push(candidate)
     // An empty mask still rules its location out: the next peak must be somewhere else.
     const explored = maskArea(candidate.mask) > 0 ? candidate.mask : cellAround(positive, candidate.mask, embedding)
@@ -174,6 +175,7 @@ export async function segmentImage(
     negativeAt: MapPoint | null,
     useGuided: boolean,
     run: typeof decode,
+    rank: number,
   ): Promise<PersamInstance> {
     const points: PromptPoint[] = [{ x: positiveAt.x, y: positiveAt.y, label: 1 }]
     if (negativeAt) points.push({ x: negativeAt.x, y: negativeAt.y, label: 0 })
@@ -201,6 +203,7 @@ export async function segmentImage(
     let extent = second.extents[secondChoice]!
     let predictedIou = second.iouPredictions[secondChoice]!
     let mask: BinaryMask | null = null
+    let finalLowRes = lowResPlane(second.lowResLogits, secondChoice)
 
     // Step 3: box + mask input. An empty mask has no box (the reference crashes there): keep step 2.
     const box = boxInImage(extent, image, width, height)
@@ -212,6 +215,7 @@ export async function segmentImage(
         extent = third.extents[refined]!
         predictedIou = third.iouPredictions[refined]!
         mask = binaryPlane(third, refined)
+        finalLowRes = lowResPlane(third.lowResLogits, refined)
       } else {
         // Rare: step 3 lost the mask; fetch step 2's again (the decoder is deterministic).
         mask = binaryPlane(await run(points, { ...secondRequest, maskOutput: 'binary' }), secondChoice)
@@ -219,10 +223,19 @@ export async function segmentImage(
     }
     mask ??= { width, height, data: new Uint8Array(width * height) }
     const area = extent.area
-    const signals: ConfidenceSignals = {
+    const shape = maskShape(mask)
+    const areaFraction = shape.area / Math.max(1, mask.width * mask.height)
+    const signals: ProposalSignals = {
       peak: prepared.referencePeak > 0 ? positiveAt.value / prepared.referencePeak : positiveAt.value,
       predictedIou: area > 0 ? predictedIou : 0,
       featureSimilarity: area > 0 ? maskFeatureSimilarity(image.data, mask, image.geometry, prepared.maskFeature) : 0,
+      peakValue: positiveAt.value,
+      stability: area > 0 ? stabilityScore(finalLowRes) : 0,
+      areaFraction,
+      areaRatio: prepared.referenceAreaFraction ? areaFraction / prepared.referenceAreaFraction : 0,
+      components: shape.components,
+      borderContact: shape.borderContact,
+      candidateRank: rank,
     }
     return {
       mask,

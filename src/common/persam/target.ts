@@ -32,6 +32,8 @@ export interface PreparedTarget {
    * perfect match reaches with this target feature, so peaks can be compared across methods.
    */
   readonly referencePeak: number
+  /** Mean share of its image the reference mask covers (for the proposals' area-ratio signal). */
+  readonly referenceAreaFraction?: number
   /** References whose mask was too small for any cell and used the best-covered cells. */
   readonly fallbackReferences: number
 }
@@ -60,12 +62,16 @@ export async function prepareTarget(
   const means: Float32Array[] = []
   let fallbackReferences = 0
   let peakSum = 0
+  let areaFractionSum = 0
   const fitLogits: [number[], number[], number[]] = [[], [], []]
   const fitGroundTruth: number[] = []
   for (const reference of references) {
     const geometry = reference.embedding.geometry
     const cells = selectReferenceCells(reference.mask, geometry)
     if (cells.usedFallback) fallbackReferences++
+    let referenceArea = 0
+    for (let i = 0; i < reference.mask.data.length; i++) if (reference.mask.data[i]) referenceArea++
+    areaFractionSum += referenceArea / Math.max(1, reference.mask.data.length)
     const features = targetFeatures(reference.embedding.data, cells.selection)
     means.push(features.mean)
     const locationFeature = method === 'persam-f' ? maxMeanFeature(features) : normalized(features.mean)
@@ -103,6 +109,7 @@ export async function prepareTarget(
     maskFeature: combineTargets(means),
     fusion,
     referencePeak: peakSum / references.length,
+    referenceAreaFraction: areaFractionSum / references.length,
     fallbackReferences,
   }
 }

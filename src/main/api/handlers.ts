@@ -5,6 +5,7 @@
 import type { StudioContext } from './context'
 import type { Handlers } from './dispatch'
 import { browseHandlers } from './handlers/browseHandlers'
+import { calibrationHandlers } from './handlers/calibrationHandlers'
 import { editHandlers } from './handlers/editHandlers'
 import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
@@ -21,6 +22,7 @@ export function createHandlers(context: StudioContext): Handlers {
       ...jobHandlers(context),
       ...modelHandlers(context),
       ...browseHandlers(context),
+      ...calibrationHandlers(context),
     },
     context,
   )

@@ -22,6 +22,9 @@ export const WRITE_CHANNELS = [
   'history:redo',
   'propagation:start',
   'exchange:import',
+  // The histogram refits and stores the category's calibration model.
+  'calibration:histogram',
+  'calibration:acceptAll',
 ] as const satisfies readonly InvokeChannel[]
 
 export function guardWrites(handlers: Handlers, context: StudioContext): Handlers {

@@ -96,6 +96,22 @@ describe('segmentImage cascade', () => {
     expect(result.instances[0]!.signals.featureSimilarity).toBeCloseTo(1, 5)
   })
 
+  it('carries the extra proposal signals: shape of the mask, stability, area against the reference', async () => {
+    const { decoder } = scripted({ x0: 0, y0: 20, x1: 8, y1: 28 })
+    const prepared = { ...target('persam'), referenceAreaFraction: 32 / (SIZE * SIZE) }
+    const result = await segmentImage(prepared, embedding(), decoder, { candidates: 1, absentThreshold: 0 })
+    const signals = result.instances[0]!.signals
+    expect(signals.areaFraction).toBeCloseTo(64 / (SIZE * SIZE), 10)
+    expect(signals.areaRatio).toBeCloseTo(2, 10)
+    expect(signals.components).toBe(1)
+    // The square touches the left border along 8 of its 252 pixels.
+    expect(signals.borderContact).toBeCloseTo(8 / 252, 10)
+    // The scripted low-res logits are all 0: in the loose mask, never in the strict one.
+    expect(signals.stability).toBe(0)
+    expect(signals.candidateRank).toBe(0)
+    expect(signals.peakValue).toBeCloseTo(signals.peak, 10)
+  })
+
   it('PerSAM on a decoder without the PerSAM inputs runs the standard decoder first and says so', async () => {
     const { decoder, requests } = scripted({ x0: 20, y0: 20, x1: 28, y1: 28 }, false)
     const result = await segmentImage(target('persam'), embedding(), decoder, { candidates: 1 })

@@ -6,6 +6,7 @@
  * instance counts, when the dataset's manifest records them.
  */
 import { boundaryOverlap, decodeRle, encodeRle, mergeRles, rleOverlap, type BinaryMask } from '../../../common/mask'
+import { auroc } from '../../../common/calibration/metrics'
 import type { PersamMethod } from '../../../common/persam/target'
 import { PropagationRunner, type PropagationOptions } from '../propagation/propagationRunner'
 import type { SamRuntime } from '../sam/samRuntime'
@@ -47,6 +48,36 @@ export interface EvalReport {
   readonly missedTargets: number
   /** Objects left out because their files could not be read, and why (not counted in mIoU). */
   readonly skippedObjects: readonly { readonly name: string; readonly reason: string }[]
+  /** Review-queue quality (calibration): how the confidence ranks good images above bad ones, and the verdict rates. */
+  readonly confidenceQuality: ConfidenceQuality
+}
+
+export interface ConfidenceQuality {
+  /**
+   * AUROC of each image's best confidence: good = the target is present and the image's IoU is at
+   * least `goodIou`; bad = everything else (absent targets, poor or missing masks). Null with one class.
+   */
+  readonly auroc: number | null
+  readonly goodIou: number
+  /** Share of absent-target images marked absent. */
+  readonly absentRate: number
+  /** Share of present-target images wrongly marked absent. */
+  readonly missedRate: number
+}
+
+/** Good/bad at this IoU for the confidence's AUROC. */
+export const GOOD_PROPOSAL_IOU = 0.5
+
+export function confidenceQuality(images: readonly ImageScore[], absentTargets: EvalReport['absentTargets'], missedTargets: number): ConfidenceQuality {
+  const scored = images.filter((image) => image.error === undefined)
+  const good = scored.map((image) => image.expectedInstances !== 0 && image.iou >= GOOD_PROPOSAL_IOU)
+  const present = scored.length - absentTargets.images
+  return {
+    auroc: auroc(scored.map((image) => image.confidence), good),
+    goodIou: GOOD_PROPOSAL_IOU,
+    absentRate: ratio(absentTargets.markedAbsent, absentTargets.images),
+    missedRate: present > 0 ? missedTargets / present : 0,
+  }
 }
 
 export interface EvalProgress {
@@ -152,5 +183,10 @@ export async function evaluatePerseg(
     twoInstanceImages,
     missedTargets,
     skippedObjects,
+    confidenceQuality: confidenceQuality(
+      scores.flatMap((score) => score.images),
+      absentTargets,
+      missedTargets,
+    ),
   }
 }

@@ -9,6 +9,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { AnnotationRepository } from './annotations'
+import { CalibrationRepository } from './calibration'
 import { CategoryRepository } from './categories'
 import { APPLICATION_ID, openConnection, statement, type SqliteDatabase } from './connection'
 import { NewerSchemaError, invalidInput, notFound } from './errors'
@@ -53,6 +54,7 @@ export class Project {
   readonly references: ReferenceRepository
   readonly history: EditHistory
   readonly runs: PropagationRunRepository
+  readonly calibration: CalibrationRepository
   readonly now: () => number
 
   private constructor(
@@ -71,6 +73,7 @@ export class Project {
     this.annotations = new AnnotationRepository(db, now, this.history)
     this.references = new ReferenceRepository(db, now, this.history)
     this.runs = new PropagationRunRepository(db, now, this.history, this.annotations)
+    this.calibration = new CalibrationRepository(db, now)
   }
 
   /** Creates the folder layout and an empty project atomically (built under a temp name, then renamed). */

@@ -34,8 +34,11 @@ function createAtVersion(dir: string, version: number): void {
   const db = new Database(path.join(dir, 'project.sqlite'))
   db.pragma('journal_mode = WAL')
   db.pragma(`application_id = ${APPLICATION_ID}`)
-  migrate(db, version)
-  for (let v = 1; v <= version; v++) seeds[v]?.(db)
+  // Each version's rows are written at that version and then upgraded, as a real file would be.
+  for (let v = 1; v <= version; v++) {
+    migrate(db, v)
+    seeds[v]?.(db)
+  }
   db.close()
 }
 
