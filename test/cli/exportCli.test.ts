@@ -3,7 +3,6 @@
  * exactly, the status and category filters hold, the project is only read (a job the studio is
  * running in it stays running), and bad arguments end with exit code 1 and a sentence naming them.
  */
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -11,19 +10,9 @@ import { decodeRle, maskIou, segmentationToRle } from '../../src/common/mask'
 import type { Project } from '../../src/main/services/store/index'
 import { binaryOfStored } from '../../src/main/services/store/index'
 import { buildProject } from '../main/services/exchange/coco/fixtures'
+import { runCli, type CliResult } from './cliHelpers'
 
-interface Outcome {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: string[]): Promise<Outcome> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'export', ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+const cli = (args: string[]): Promise<CliResult> => runCli(['export', ...args])
 
 interface CocoFile {
   images: { id: number; file_name: string; width: number; height: number }[]

@@ -3,7 +3,6 @@
  * masks exactly; a PerSeg folder becomes categories and masks; a malformed file ends with one
  * line naming the file and the JSON path, exit code 1, and nothing changed.
  */
-import { execFile } from 'node:child_process'
 import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -12,19 +11,9 @@ import { compressRle, createMask, decodeRle, encodeRle, maskIou, paintDisc, rast
 import { Project, binaryOfStored } from '../../src/main/services/store/index'
 import { writeSyntheticDataset } from '../../src/main/services/synthetic/writeSyntheticDataset'
 import { resourcesDir } from '../../src/main/services/system/paths'
+import { runCli, type CliResult } from './cliHelpers'
 
-interface Outcome {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: string[]): Promise<Outcome> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'import', ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+const cli = (args: string[]): Promise<CliResult> => runCli(['import', ...args])
 
 const W = 800
 const H = 600

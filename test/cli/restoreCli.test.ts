@@ -3,25 +3,14 @@
  * place of a damaged file (keeping that file as a backup), and is refused while another process
  * has the project open for writing.
  */
-import { execFile } from 'node:child_process'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Project } from '../../src/main/services/store/index'
 import { backupProject, listBackups } from '../../src/main/services/store/backups'
 import { corruptMiddle, projectWithAnnotations } from '../main/services/store/damage'
+import { runCli, type CliResult } from './cliHelpers'
 
-interface Outcome {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const cli = (args: string[]): Promise<Outcome> =>
-  new Promise((resolve) => {
-    execFile(process.execPath, ['--import', 'tsx', 'src/cli/index.ts', 'restore', ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+const cli = (args: string[]): Promise<CliResult> => runCli(['restore', ...args])
 
 describe('persam-studio restore', () => {
   it('lists, restores the newest backup over a damaged file, and refuses while the project is open elsewhere', { timeout: 60_000 }, async () => {

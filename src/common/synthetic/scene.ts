@@ -139,14 +139,7 @@ export function renderScene(target: ObjectTemplate, options: SceneOptions, rng: 
   for (let i = 0; i < options.clutterCount; i++) {
     const placement = placeAway(short * rng.range(0.03, 0.09))
     if (!placement) continue
-    const hue = rng.range(0, 360)
-    const part: Part = {
-      shape: { kind: rng.pick(['ellipse', 'rect', 'triangle'] as const), dx: 0, dy: 0, rx: rng.range(0.6, 1), ry: rng.range(0.4, 1), angle: 0 },
-      hue,
-      color: hslToRgb(hue, rng.range(0.2, 0.7), rng.range(0.3, 0.7)),
-      texture: { kind: 'solid', frequency: 1, amplitude: 0 },
-    }
-    paintItem(rgb, width, height, { parts: [part], placement }, noise, null)
+    paintItem(rgb, width, height, { parts: [clutterPart(rng)], placement }, noise, null)
   }
   for (let i = 0; i < options.distractorCount; i++) {
     // A distractor takes one part's colour, shifted a little, alone: similar colour, different object.
@@ -166,4 +159,15 @@ export function renderScene(target: ObjectTemplate, options: SceneOptions, rng: 
     return mask
   })
   return { width, height, rgb, instanceMasks }
+}
+
+/** One plain, randomly coloured shape of background clutter. */
+export function clutterPart(rng: Random): Part {
+  const hue = rng.range(0, 360)
+  return {
+    shape: { kind: rng.pick(['ellipse', 'rect', 'triangle'] as const), dx: 0, dy: 0, rx: rng.range(0.6, 1), ry: rng.range(0.4, 1), angle: 0 },
+    hue,
+    color: hslToRgb(hue, rng.range(0.2, 0.7), rng.range(0.3, 0.7)),
+    texture: { kind: 'solid', frequency: 1, amplitude: 0 },
+  }
 }

@@ -8,7 +8,7 @@
 import { hslToRgb, shiftColour } from './color'
 import { makeObjectTemplate, type ObjectTemplate, type Part } from './objects'
 import { Random, seedFor } from './random'
-import { paintBackground, paintItem, type Item } from './scene'
+import { clutterPart, paintBackground, paintItem, type Item } from './scene'
 import type { Placement } from './shapes'
 
 export interface SequenceOptions {
@@ -101,13 +101,7 @@ export function generateSequence(overrides: Partial<SequenceOptions> = {}): Synt
   paintBackground(background, width, height, rng)
   const staticNoise = rng.fork(3)
   for (let i = 0; i < options.clutter; i++) {
-    const hue = rng.range(0, 360)
-    const part: Part = {
-      shape: { kind: rng.pick(['ellipse', 'rect', 'triangle'] as const), dx: 0, dy: 0, rx: rng.range(0.6, 1), ry: rng.range(0.4, 1), angle: 0 },
-      hue,
-      color: hslToRgb(hue, rng.range(0.2, 0.7), rng.range(0.3, 0.7)),
-      texture: { kind: 'solid', frequency: 1, amplitude: 0 },
-    }
+    const part = clutterPart(rng)
     const placement: Placement = { cx: rng.range(0, width), cy: rng.range(0, height), scale: short * rng.range(0.03, 0.08), angle: rng.range(-Math.PI, Math.PI) }
     paintItem(background, width, height, { parts: [part], placement }, staticNoise, null)
   }

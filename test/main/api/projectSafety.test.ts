@@ -95,6 +95,8 @@ describe('a project another process holds', () => {
         'annotation:setCategory',
         'annotation:setReference',
         'annotation:stroke',
+        'calibration:acceptAll',
+        'calibration:histogram',
         'category:create',
         'category:delete',
         'category:update',
