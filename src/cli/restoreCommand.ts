@@ -4,8 +4,11 @@
  * first, so a restore can be undone by restoring that file. Refused while any process (the studio,
  * another CLI job) has the project open for writing.
  */
+import { existsSync } from 'node:fs'
+import path from 'node:path'
 import { Command } from 'commander'
-import { listBackups, restoreBackup } from '../main/services/store/index'
+import { listBackups, PROJECT_FILE, restoreBackup } from '../main/services/store/index'
+import { action } from './run'
 
 export interface RestoreCliOptions {
   readonly from?: string
@@ -20,6 +23,7 @@ function formatBackup(backup: { name: string; createdAt: string; imageCount: num
 
 export async function runRestore(projectDir: string, options: RestoreCliOptions, out: NodeJS.WritableStream = process.stdout): Promise<void> {
   const backups = listBackups(projectDir)
+  if (backups.length === 0 && !existsSync(path.join(projectDir, PROJECT_FILE))) throw new Error(`${projectDir} is not a project folder (it holds no ${PROJECT_FILE} and no backups/)`)
   if (options.list) {
     if (backups.length === 0) out.write(`${projectDir} has no backups yet (the studio makes one when it closes the project, and hourly)\n`)
     for (const backup of backups) out.write(`${formatBackup(backup)}\n`)
@@ -38,12 +42,5 @@ export function restoreCommand(): Command {
     .argument('<project-folder>', 'the project folder (holds project.sqlite and backups/)')
     .option('--from <file>', 'a backup name from --list, or the path of any copy of a project file')
     .option('--list', 'list the backups (newest first) and change nothing', false)
-    .action(async (projectDir: string, options: RestoreCliOptions) => {
-      try {
-        await runRestore(projectDir, options)
-      } catch (error) {
-        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-        process.exitCode = 1
-      }
-    })
+    .action(action((projectDir: string, options: RestoreCliOptions) => runRestore(projectDir, options)))
 }

@@ -38,4 +38,11 @@ describe('persam-studio restore', () => {
     reopened.close()
     expect(listBackups(dir).filter((b) => b.beforeRestore)).toHaveLength(1)
   })
+
+  it('says so, in one error line, when the folder is not a project', async () => {
+    const folder = path.dirname(projectWithAnnotations(1))
+    const outcome = await cli([folder, '--list'])
+    expect(outcome.code).toBe(1)
+    expect(outcome.stderr.trim()).toBe(`error: ${folder} is not a project folder (it holds no project.sqlite and no backups/)`)
+  })
 })
