@@ -16,6 +16,7 @@ import { demoObjectIn } from '../helpers/demoObjects'
 import { launchBrowser, openStudioPage, screenshot, startStudio, type StudioUnderTest } from './harness'
 import type { PageApi } from './pageApi'
 import { clickImage, dragImage, imageShown, previewSettled } from './studioPage'
+import { DEFAULT_ABSENT_THRESHOLD } from '../../src/common/persam/confidence'
 
 let studio: StudioUnderTest
 let browser: Browser
@@ -124,7 +125,8 @@ describe('the studio in Chromium, against the real studio core', () => {
     await page.getByTestId('job-count').filter({ hasText: /^([3-9]|10) \/ 11$/ }).waitFor({ timeout: 90_000 })
     await page.locator('[data-testid="image-row"][data-state="to-review"]').first().waitFor()
     await screenshot(page, 'ui-06-propagating')
-    expect(api.requests('propagation:start')).toEqual([{ categoryId, method: 'persam-f', scope: 'unlabeled', maxInstances: 1 }])
+    // The dialog sends the absent threshold it shows (the engine's default unless changed).
+    expect(api.requests('propagation:start')).toEqual([{ categoryId, method: 'persam-f', scope: 'unlabeled', maxInstances: 1, absentThreshold: DEFAULT_ABSENT_THRESHOLD }])
 
     // The job ends; its bar goes, the list shows the images waiting for review.
     await page.getByTestId('job').waitFor({ state: 'detached', timeout: 120_000 })

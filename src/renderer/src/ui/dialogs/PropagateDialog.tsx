@@ -101,7 +101,7 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
             type="number"
             min={0}
             max={1}
-            step={0.05}
+            step={0.01}
             disabled={settings.absentThreshold === null}
             value={settings.absentThreshold ?? DEFAULT_ABSENT_THRESHOLD}
             onChange={(event) => change({ absentThreshold: Math.max(0, Math.min(1, Number(event.target.value) || 0)) })}
