@@ -105,6 +105,7 @@ describe('README: labeling a folder, step by step', () => {
     await page.keyboard.press('Shift+R')
     const bar = page.getByTestId('review-bar')
     await bar.waitFor()
+    await page.locator('[data-testid="canvas"][data-image-state="ready"]').waitFor()
     await screenshot(page, 'readme-06-review')
     for (let i = 0; i < proposals; i++) {
       const current = await bar.getAttribute('data-annotation-id')
