@@ -6,11 +6,10 @@
  */
 import type { PropagationReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
-import type { PersamImageResult } from '../../../common/persam/segment'
-import type { PersamMethod } from '../../../common/persam/target'
 import type { JobContext } from '../jobs/jobManager'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, storedMaskFromRle, type Annotation, type ImageState, type Job, type JobProposal, type Project } from '../store'
+import { binaryOfStored, type Annotation, type ImageState, type Job, type Project } from '../store'
+import { jobProposalsOf } from './imageProposals'
 import { PropagationRunner } from './propagationRunner'
 
 export type PropagationScope = 'unlabeled' | 'not-reviewed' | 'all' | { readonly imageIds: readonly number[] }
@@ -47,21 +46,6 @@ export function imagesInScope(project: Project, categoryId: number, scope: Propa
 export function referencesOf(project: Project, categoryId: number): Annotation[] {
   const set = project.references.defaultSet(categoryId)
   return project.references.members(set.id).filter((annotation) => annotation.mask !== null)
-}
-
-/** What a stored proposal remembers of how it was made. */
-function methodDetails(method: PersamMethod, result: PersamImageResult, index: number): Record<string, unknown> {
-  const instance = result.instances[index]!
-  return {
-    method,
-    firstCall: result.firstCall,
-    positive: [instance.positive.x, instance.positive.y],
-    negative: instance.negative ? [instance.negative.x, instance.negative.y] : null,
-    chosenMask: instance.chosenMask,
-    box: instance.box,
-    signals: instance.signals,
-    decoderCalls: result.decoderCalls,
-  }
 }
 
 export interface PropagationEvents {
@@ -107,9 +91,8 @@ export async function runPropagationJob(
           failures.push({ where: event.image.name, message: event.error })
         } else {
           const result = event.result
-          const stored: JobProposal[] = result.absent
-            ? [{ mask: null, status: 'absent', score: result.bestConfidence, method: { method: job.kind, absent: true, firstCall: result.firstCall } }]
-            : event.masks.map((rle, k) => ({ mask: storedMaskFromRle(rle), score: result.instances[k]!.confidence, method: methodDetails(job.kind, result, k) }))
+          // Shared with the queue worker (imageProposals), so both store byte-identical proposals.
+          const stored = jobProposalsOf(job.kind, result, event.masks)
           const created = project.jobs.recordResult(job.id, event.image.id, { proposals: stored })
           if (result.absent) absent++
           else proposals += created.length
