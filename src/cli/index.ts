@@ -10,6 +10,7 @@ import { registerPersamifyCommand } from './persamifyCommand'
 import { propagateCommand } from './propagate'
 import { serve } from './serve'
 import { synth } from './synth'
+import { workerCommand } from './workerCommand'
 
 function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
@@ -73,6 +74,7 @@ export function buildProgram(): Command {
   program.addCommand(exportCliCommand())
   program.addCommand(modelsCommand())
   registerPersamifyCommand(program)
+  program.addCommand(workerCommand())
   return program
 }
 

@@ -53,7 +53,10 @@ export class QueueCoordinator {
     this.connection = new Redis(options.url, { maxRetriesPerRequest: null })
     const name = taskQueueName(options.spec.modelSha)
     this.queue = new Queue(name, { connection: this.connection })
-    this.events = new QueueEvents(name, { connection: new Redis(options.url, { maxRetriesPerRequest: null }) })
+    const eventsConnection = new Redis(options.url, { maxRetriesPerRequest: null })
+    // Connection errors are expected while Redis restarts; ioredis reconnects on its own.
+    eventsConnection.on('error', () => undefined)
+    this.events = new QueueEvents(name, { connection: eventsConnection })
   }
 
   /** Runs until no image is pending (resolves) or the signal aborts (the run's tasks are removed). */
@@ -72,6 +75,7 @@ export class QueueCoordinator {
     this.events.on('failed', onTask)
     this.events.on('error', (error) => this.options.log?.(`queue events: ${error.message}`))
     this.connection.on('error', (error: Error) => this.options.log?.(`redis: ${error.message}`))
+    this.queue.on('error', (error) => this.options.log?.(`queue: ${error.message}`))
     // After a reconnect (a Redis restart loses everything), re-send the spec and re-enqueue.
     this.connection.on('ready', () => this.serially(() => this.reconcile()))
     const idleMs = this.options.idleReconcileMs ?? 5000
@@ -102,7 +106,10 @@ export class QueueCoordinator {
       .catch((error: unknown) => {
         // Redis errors are transient (the next reconcile retries); the store's are not.
         if (isRedisError(error)) this.options.log?.(`queue: ${error instanceof Error ? error.message : String(error)}`)
-        else this.end(error)
+        else {
+          this.options.log?.(`queue coordinator stops: ${error instanceof Error ? error.stack : String(error)}`)
+          this.end(error)
+        }
       })
   }
 
