@@ -12,7 +12,8 @@ import { importImageFolder } from '../services/exchange/folderImport'
 import { JobManager } from '../services/jobs/jobManager'
 import { MediaCache } from '../services/media/mediaCache'
 import { ActiveModel } from '../services/models/activeModel'
-import { runPropagationJob } from '../services/propagation/propagationJob'
+import { runPropagationJob, type PropagationEvents } from '../services/propagation/propagationJob'
+import { runQueuedPropagationIfConfigured } from '../services/queue/studioQueue'
 import { SegmentService } from '../services/segment/segmentService'
 import { createProject, openProject, PROJECT_FILE, type Job, type Project } from '../services/store'
 import type { AppHost } from '../services/system/appInfo'
@@ -178,14 +179,17 @@ export class StudioContext {
       run: async (context) => {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()
-        const report = await runPropagationJob(project, runtime, job, context, {
+        const propagationEvents: PropagationEvents = {
           onProposals: (annotations) => {
             if (this.session?.project !== project) return
             for (const annotation of annotations) events.emit('proposal:added', { jobId, annotation: annotationInfo(project, annotation) })
             const imageIds = [...new Set(annotations.map((a) => a.imageId))]
             if (imageIds.length > 0) events.emit('annotation:changed', { imageIds, reason: 'propagation' })
           },
-        })
+        }
+        // With a queue configured (queue.json or PERSAM_QUEUE_URL) the images go to queue workers.
+        const queued = await runQueuedPropagationIfConfigured(this.options.dataDir, this.models, project, runtime, job, context, propagationEvents, (m) => this.options.log(`[queue] ${m}`))
+        const report = queued ?? (await runPropagationJob(project, runtime, job, context, propagationEvents))
         return { ...report }
       },
     })
