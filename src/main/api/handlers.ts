@@ -9,6 +9,7 @@ import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
+import { queueHandlers } from './handlers/queueHandlers'
 
 /** Native dialogs exist only in the desktop app; other hosts leave this out. */
 export interface DialogService {
@@ -22,5 +23,6 @@ export function createHandlers(context: StudioContext): Handlers {
     ...editHandlers(context),
     ...jobHandlers(context),
     ...modelHandlers(context),
+    ...queueHandlers(context),
   }
 }

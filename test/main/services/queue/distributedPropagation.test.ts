@@ -85,7 +85,12 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     expect(report.images).toBe(job.total)
     expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
     const connection = new Redis(redis.url)
-    const announced = await listWorkers(connection)
+    // The workers' counters land right after their last result: wait for them (bounded).
+    let announced = await listWorkers(connection)
+    for (let tries = 0; tries < 100 && announced.reduce((sum, worker) => sum + worker.done, 0) < job.total; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100))
+      announced = await listWorkers(connection)
+    }
     connection.disconnect()
     expect(announced).toHaveLength(3)
     for (const worker of announced) expect(worker).toMatchObject({ modelSha: model.sha, modelId: 'toy-sam', provider: 'cpu' })
@@ -153,6 +158,7 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     try {
       const { project, job } = await freshFixture()
       await distributed(project, job, { imageServer: server })
+      expect(project.jobs.imageStates(job.id, { state: 'failed' })).toEqual([])
       expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
       project.close()
     } finally {
