@@ -31,7 +31,7 @@ export function runKeyOf(project: Project, job: Job): string {
 }
 
 /** The store job as the coordinator's ledger. */
-function storeLedger(project: Project, job: Job, onRecorded: (imageId: number, created: ReturnType<Project['jobs']['recordResult']>, failed: string | null) => void): RunLedger {
+export function storeLedger(project: Project, job: Job, onRecorded: (imageId: number, created: ReturnType<Project['jobs']['recordResult']>, failed: string | null) => void): RunLedger {
   return {
     // CHANGE POINT (jobs.ts rename): project.jobs → the propagation runs repository.
     pending: () => project.jobs.nextPending(job.id, Number.MAX_SAFE_INTEGER).map((image) => ({ imageId: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash })),

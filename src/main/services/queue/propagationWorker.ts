@@ -82,10 +82,12 @@ export class PropagationWorker {
     const task = parseTask(job.data, `task ${job.id}`)
     const { spec, target } = await this.prepared(task.run)
     if (spec.modelSha !== options.model.sha) throw new Error(`task ${job.id} needs model ${spec.modelSha}, this worker runs ${options.model.sha}`)
+    const start = performance.now()
     const image = await localImage(task, spec.images, options.mappings ?? [])
     try {
       const segmented = await segmentPreparedImage(options.runtime, target, { file: image.file, imageKey: task.imageKey }, segmentOptionsOf(spec.segment))
-      return { proposals: jobProposalsOf(target.method as PersamMethod, segmented.result, segmented.masks), worker: this.id }
+      const proposals = jobProposalsOf(target.method as PersamMethod, segmented.result, segmented.masks)
+      return { proposals, worker: this.id, computeMs: performance.now() - start }
     } finally {
       await image.release()
     }

@@ -113,10 +113,13 @@ const resultSchema = z.object({
     }),
   ),
   worker: z.string().optional(),
+  /** The worker's own time on the image (encode, segment, RLE), for the queue's overhead figure. */
+  computeMs: z.number().optional(),
 })
 export interface TaskResult {
   readonly proposals: readonly JobProposal[]
   readonly worker?: string | undefined
+  readonly computeMs?: number | undefined
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
