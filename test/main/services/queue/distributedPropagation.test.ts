@@ -114,6 +114,7 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
         },
       })
       await replaced
+      expect(project.jobs.imageStates(job.id, { state: 'failed' }), `round ${round}`).toEqual([])
       expect(project.jobs.require(job.id), `round ${round}`).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
       expect(proposalsByImage(project, job.categoryId), `round ${round}`).toEqual(baseline)
       project.close()
