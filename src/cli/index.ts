@@ -54,8 +54,9 @@ export function buildProgram(): Command {
     .option('--candidates <n>', 'location peaks to try per instance (1 = the reference)', integerIn(1, 10))
     .option('--category <name>', 'category name in the COCO file', 'object')
     .option('--cache <dir>', 'embedding cache folder')
-    .action((o: { ref: string[]; refMask: string[]; images: string; out: string; method: PersamMethod; model: string; ep: ReturnType<typeof parseProvider>; maxInstances: number; absentThreshold?: number; candidates?: number; category: string; cache?: string }) =>
-      propagateCommand({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null }),
+    .option('--queue <url>', 'segment on queue workers (persam-studio worker) at redis://HOST:PORT')
+    .action((o: { ref: string[]; refMask: string[]; images: string; out: string; method: PersamMethod; model: string; ep: ReturnType<typeof parseProvider>; maxInstances: number; absentThreshold?: number; candidates?: number; category: string; cache?: string; queue?: string }) =>
+      propagateCommand({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null, queue: o.queue ?? process.env.PERSAM_QUEUE_URL ?? null }),
     )
   program
     .command('eval')

@@ -10,6 +10,7 @@ import type { PersamMethod } from '../common/persam/target'
 import { readGroundTruthMask } from '../main/services/evaluation/persegDataset'
 import { PropagationRunner } from '../main/services/propagation/propagationRunner'
 import { openRuntime } from './models'
+import { cocoOfQueued, propagateOnQueue } from './propagateQueued'
 import { createProgressBar } from './progress'
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.bmp'])
@@ -27,6 +28,8 @@ export interface PropagateCommand {
   readonly candidates?: number
   readonly category: string
   readonly cacheDir: string | null
+  /** Segment on queue workers (redis://HOST:PORT) instead of in this process. */
+  readonly queue?: string | null
 }
 
 async function listImages(dir: string): Promise<string[]> {
@@ -35,6 +38,13 @@ async function listImages(dir: string): Promise<string[]> {
     .filter((entry) => entry.isFile() && IMAGE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()))
     .map((entry) => path.join(entry.parentPath, entry.name))
     .sort()
+}
+
+async function writeCoco(command: PropagateCommand, images: readonly object[], annotations: readonly object[]): Promise<void> {
+  const document = { info: { description: `PerSAM Studio proposals (${command.method})`, date_created: new Date().toISOString() }, images, annotations, categories: [{ id: 1, name: command.category }] }
+  const temporary = `${command.out}.tmp-${process.pid}`
+  await writeFile(temporary, JSON.stringify(document))
+  await rename(temporary, command.out)
 }
 
 export async function propagateCommand(command: PropagateCommand): Promise<void> {
@@ -55,6 +65,16 @@ export async function propagateCommand(command: PropagateCommand): Promise<void>
     })
     if (runner.target.fusion) process.stderr.write(`PerSAM-F weights: ${runner.target.fusion.weights.map((w) => w.toFixed(3)).join(', ')}\n`)
     const progress = createProgressBar('propagating')
+    if (command.queue) {
+      // Queue mode: workers segment, this process prepares the target and writes the file.
+      const segment = { maxInstances: command.maxInstances, ...(command.absentThreshold !== undefined ? { absentThreshold: command.absentThreshold } : {}), ...(command.candidates !== undefined ? { candidates: command.candidates } : {}) }
+      const results = await propagateOnQueue(command.queue, command.modelDir, runner.target, segment, files, (done, total) => progress.update(done, total))
+      const coco = cocoOfQueued(results, command.method, (file) => path.relative(command.images, file))
+      await writeCoco(command, coco.images, coco.annotations)
+      progress.finish(`${coco.annotations.length} proposals on ${coco.images.length} images (${coco.absent} marked absent) -> ${command.out}`)
+      for (const failure of coco.failures) process.stderr.write(`skipped ${failure}\n`)
+      return
+    }
     const images: object[] = []
     const annotations: object[] = []
     const failures: string[] = []
@@ -84,10 +104,7 @@ export async function propagateCommand(command: PropagateCommand): Promise<void>
       }
       progress.update(images.length + failures.length, files.length)
     }
-    const document = { info: { description: `PerSAM Studio proposals (${command.method})`, date_created: new Date().toISOString() }, images, annotations, categories: [{ id: 1, name: command.category }] }
-    const temporary = `${command.out}.tmp-${process.pid}`
-    await writeFile(temporary, JSON.stringify(document))
-    await rename(temporary, command.out)
+    await writeCoco(command, images, annotations)
     progress.finish(`${annotations.length} proposals on ${images.length} images (${absent} marked absent) -> ${command.out}`)
     for (const failure of failures) process.stderr.write(`skipped ${failure}\n`)
   } finally {
