@@ -42,6 +42,7 @@ export class QueueCoordinator {
   private readonly connection: Redis
   private readonly queue: Queue
   private readonly events: QueueEvents
+  private readonly eventsConnection: Redis
   private chain: Promise<void> = Promise.resolve()
   private lastEvent = Date.now()
   private finish: (() => void) | null = null
@@ -53,10 +54,10 @@ export class QueueCoordinator {
     this.connection = new Redis(options.url, { maxRetriesPerRequest: null })
     const name = taskQueueName(options.spec.modelSha)
     this.queue = new Queue(name, { connection: this.connection })
-    const eventsConnection = new Redis(options.url, { maxRetriesPerRequest: null })
+    this.eventsConnection = new Redis(options.url, { maxRetriesPerRequest: null })
     // Connection errors are expected while Redis restarts; ioredis reconnects on its own.
-    eventsConnection.on('error', () => undefined)
-    this.events = new QueueEvents(name, { connection: eventsConnection })
+    this.eventsConnection.on('error', () => undefined)
+    this.events = new QueueEvents(name, { connection: this.eventsConnection })
   }
 
   /** Runs until no image is pending (resolves) or the signal aborts (the run's tasks are removed). */
@@ -184,6 +185,8 @@ export class QueueCoordinator {
     if (this.options.ledger.pendingCount() === 0) await this.connection.del(runSpecKey(this.options.spec.run)).catch(() => undefined)
     await this.events.close().catch(() => undefined)
     await this.queue.close().catch(() => undefined)
+    // BullMQ leaves connections it was given open: close ours, or the process cannot exit.
+    this.eventsConnection.disconnect()
     this.connection.disconnect()
   }
 }
