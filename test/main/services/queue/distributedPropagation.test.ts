@@ -43,13 +43,20 @@ async function freshFixture() {
   return projectWithJob(path.join(root, `project-${++projects}`), data, manifest)
 }
 
-function distributed(project: Project, job: Job, options: { onProgress?: (done: number) => void; imageServer?: ImageServer; attempts?: number } = {}) {
+function distributed(project: Project, job: Job, options: { onProgress?: (done: number) => void; imageServer?: ImageServer; attempts?: number; quitAfter?: number } = {}) {
   const controller = new AbortController()
   return runDistributedPropagationJob(
     project,
     runtime,
     job,
-    { signal: controller.signal, progress: (done) => options.onProgress?.(done) },
+    {
+      signal: controller.signal,
+      progress: (done) => {
+        options.onProgress?.(done)
+        // A quit, as the studio's shutdown signals it: the store job stays running, the tasks queued.
+        if (options.quitAfter !== undefined && done >= options.quitAfter) controller.abort('shutdown')
+      },
+    },
     { onProposals: () => undefined },
     { url: redis.url, modelSha: model.sha, idleReconcileMs: 1000, log: (message) => { if (/coordinator stops/.test(message)) console.error(message) }, attempts: options.attempts ?? 3, imageServer: options.imageServer ?? null },
   )
@@ -131,6 +138,19 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     })
     expect(restarted).not.toBeNull()
     await restarted
+    expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
+    expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
+    project.close()
+  }, 300_000)
+
+  it('resumes after a studio quit mid-job: the rest is recorded once, nothing twice', async () => {
+    const { project, job } = await freshFixture()
+    await expect(distributed(project, job, { quitAfter: 2 })).rejects.toMatchObject({ name: 'AbortError' })
+    const stopped = project.jobs.require(job.id)
+    expect(stopped.state).toBe('running')
+    expect(stopped.pending).toBeGreaterThan(0)
+    expect(project.jobs.interruptRunning()).toBe(1)
+    await distributed(project, project.jobs.require(job.id))
     expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
     expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
     project.close()
