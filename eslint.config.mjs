@@ -39,6 +39,45 @@ const servicesHaveNoElectron = restrict(
   'src/main/services, api and server also run in the CLI and browser mode: no electron import.',
   ['electron'],
 )
+// Inside src/main, imports point one way: api -> services -> services/store, never back.
+// Relative paths are matched by their leading '../' run, so src/common's folders never match.
+const servicesDoNotImportHosts = {
+  paths: [],
+  patterns: [
+    {
+      regex: '^(\\.\\./)+(api|server|electron|cli)(/|$)',
+      message: 'src/main/services is used by the API, the server, Electron and the CLI, never the other way round: do not import them.',
+    },
+  ],
+}
+const apiDoesNotImportHosts = {
+  paths: [],
+  patterns: [
+    {
+      regex: '^(\\.\\./)+(server|electron|cli)(/|$)',
+      message: 'src/main/api is the core the hosts (server, Electron, CLI) build on: it does not import them.',
+    },
+  ],
+}
+// Pure helpers in other services that the store may import ('folder/file' under src/main/services); none today.
+const STORE_MAY_IMPORT = []
+/**
+ * The store imports src/common and itself only. A file `depth` folders below store/ leaves the store
+ * with depth + 1 '../' (another service) or depth + 2 (src/main/*); three or more reach src/common.
+ */
+const storeImportsNoServices = (depth) => {
+  const up = (n) => `(\\.\\./){${n}}`
+  const allowed = STORE_MAY_IMPORT.length ? `(?!${up(depth + 1)}(${STORE_MAY_IMPORT.join('|')})$)` : ''
+  return {
+    paths: [],
+    patterns: [
+      {
+        regex: `^${allowed}(\\.\\./){${depth + 1},${depth + 2}}(?!\\.\\./|store/)`,
+        message: 'src/main/services/store is the bottom layer: it imports src/common and itself only (and the pure helpers in STORE_MAY_IMPORT).',
+      },
+    ],
+  }
+}
 const editorIsFrameworkFree = restrict('renderer/src/editor is framework-free: no React or Konva.', UI)
 const STORE_OWNS_SQL = 'SQL lives in src/main/services/store: use its typed API (repositories, Project.openExportSnapshot, Project.beginImport) through store/index.'
 const storeOwnsSql = restrict(STORE_OWNS_SQL, ['better-sqlite3'], [{ group: ['**/store/**', '!**/store/index'], message: STORE_OWNS_SQL }])
@@ -51,6 +90,8 @@ const noSqlOutsideStore = [
   { selector: `Literal[value=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
   { selector: `TemplateElement[value.raw=${SQL_TEXT}]`, message: STORE_OWNS_SQL },
 ]
+const NO_SERVER_IN_DESKTOP = 'the desktop app does not import the browser-mode server; what both serve lives in src/main/services/web or src/main/api.'
+const desktopHasNoServer = restrict(NO_SERVER_IN_DESKTOP, [], [{ group: ['**/server/*', '**/server'], message: NO_SERVER_IN_DESKTOP }])
 
 const DOM_GLOBALS = ['window', 'document', 'navigator', 'localStorage', 'sessionStorage', 'location', 'HTMLElement', 'fetch']
 
@@ -94,8 +135,21 @@ export default tseslint.config(
   },
   {
     files: ['src/main/electron/**/*.ts', 'src/main/index.ts'],
-    rules: { 'no-restricted-imports': rule(storeOwnsSql), 'no-restricted-syntax': noSqlOutsideStore },
+    rules: { 'no-restricted-imports': rule(storeOwnsSql, desktopHasNoServer), 'no-restricted-syntax': noSqlOutsideStore },
   },
+  {
+    files: ['src/main/api/**/*.ts'],
+    rules: { 'no-restricted-imports': rule(servicesHaveNoElectron, apiDoesNotImportHosts, storeOwnsSql) },
+  },
+  {
+    files: ['src/main/services/**/*.ts'],
+    ignores: ['src/main/services/store/**'],
+    rules: { 'no-restricted-imports': rule(servicesHaveNoElectron, servicesDoNotImportHosts, storeOwnsSql) },
+  },
+  ...[0, 1, 2].map((depth) => ({
+    files: [`src/main/services/store/${'*/'.repeat(depth)}*.ts`],
+    rules: { 'no-restricted-imports': rule(servicesHaveNoElectron, servicesDoNotImportHosts, storeImportsNoServices(depth)) },
+  })),
   {
     files: ['src/preload/**/*.ts'],
     rules: {

@@ -17,7 +17,7 @@ import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import onnxProto from 'onnx-proto'
 import { downloadVerified } from '../src/main/services/models/download'
-import { readOnnxGraphIo } from '../src/main/services/models/onnxGraphIo'
+import { readOnnxGraphIo } from '../src/main/services/onnx/onnxGraphIo'
 import { round, type Benchmark, type Row } from './lib/harness'
 
 const { onnx } = onnxProto

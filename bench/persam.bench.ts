@@ -11,7 +11,7 @@ import sharp from 'sharp'
 import { fitFusionWeights, PERSAM_F_ITERATIONS } from '../src/common/persam/fusionFit'
 import { DEFAULT_FIT_SIZE } from '../src/common/persam/target'
 import { generateDatasetSpec, renderSyntheticImage } from '../src/common/synthetic'
-import { readGroundTruthMask } from '../src/main/services/evaluation/persegDataset'
+import { readMaskImage } from '../src/main/services/images/maskPng'
 import { PropagationRunner, type ImageTimings } from '../src/main/services/propagation/propagationRunner'
 import { SamRuntime } from '../src/main/services/sam/samRuntime'
 import { distribution, round, timeCalls, type Benchmark, type Row } from './lib/harness'
@@ -80,7 +80,7 @@ const benchmark: Benchmark = {
     const { reference, referenceMask, images } = await photos()
     const runtime = await SamRuntime.open({ model: { dir: 'resources/models/toy-sam' }, providers: ['cpu'] })
     try {
-      const mask = await readGroundTruthMask(referenceMask)
+      const mask = await readMaskImage(referenceMask)
       // The studio's default tries 3 location peaks per image (distractor robustness); the
       // reference tries 1. The algorithm's own work grows with the peaks tried, so both are shown.
       const configurations = [

@@ -49,14 +49,14 @@ const benchmark: Benchmark = {
       }
       const queued = async (label: string) => {
         const { project, job } = await projectWithJob(path.join(root, `p${++projects}`), data, manifest)
-        project.jobs.start(job.id)
+        project.runs.start(job.id)
         const params = job.params as PropagationParams
         const reference = project.references.members(project.references.defaultSet(job.categoryId).id)[0]!
         const referenceImage = project.images.require(reference.imageId)
-        const runner = await PropagationRunner.prepare(runtime, [{ file: project.absolutePath(referenceImage.relPath), imageKey: referenceImage.contentHash, mask: binaryOfStored(reference.mask!) }], { method: job.kind, maxInstances: params.maxInstances })
+        const runner = await PropagationRunner.prepare(runtime, [{ file: project.absolutePath(referenceImage.relPath), imageKey: referenceImage.contentHash, mask: binaryOfStored(reference.mask!) }], { method: job.method, maxInstances: params.maxInstances })
         const recordedAt: number[] = []
         const computeMs: number[] = []
-        const ledger = storeLedger(project, job, () => recordedAt.push(performance.now()))
+        const ledger = storeLedger(project, job, params.maxInstances, () => recordedAt.push(performance.now()))
         const cpuStart = process.cpuUsage()
         const start = performance.now()
         const coordinator = new QueueCoordinator({

@@ -55,7 +55,7 @@ function maskPool(rng: () => number): StoredMask[] {
   })
 }
 
-function build(dir: string): { imagesMs: number; annotationsMs: number; meanRleChars: number } {
+export function build(dir: string): { imagesMs: number; annotationsMs: number; meanRleChars: number } {
   const rng = random(20_240_601)
   const project = Project.create(dir, { imagesRoot: path.join(dir, '..', 'images') })
   let start = performance.now()

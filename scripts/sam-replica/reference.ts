@@ -1,6 +1,6 @@
 /**
  * The replica decoder's forward pass in plain float64 loops, with and without PerSAM's decoder
- * changes, exactly as persam-algorithm.md 3.2 states the reference code behaves:
+ * changes, exactly as the reference PerSAM code behaves (docs/sam-onnx-io.md, "The PerSAM decoder"):
  *
  *   P = tokens + t; Q0 = tokens + t; layer 0; Q1 = Q0' + t; layer 1;
  *   final attention query = Q1' + P + t, residual Q1' (no t);

@@ -3,12 +3,15 @@
  * reviewed annotations without the studio, through the same export code as the studio's Export
  * dialog. The project is opened read-only, so this is safe while the studio has it open.
  */
+import path from 'node:path'
 import { Command, InvalidArgumentError, Option } from 'commander'
 import { ANNOTATION_STATUSES, type AnnotationStatus } from '../common/ipc/dto/annotation'
 import { EXPORT_FORMATS, type ExportFormat } from '../common/ipc/dto/job'
 import { exportProject } from '../main/services/exchange/exportProject'
+import { prepareOutputFile, prepareOutputFolder } from '../main/services/fs/outputPath'
 import { Project } from '../main/services/store/index'
 import { createProgressBar } from './progress'
+import { action } from './run'
 
 interface ExportCliOptions {
   readonly format: ExportFormat
@@ -24,13 +27,16 @@ function parseStatus(value: string, previous: AnnotationStatus[] = []): Annotati
   return [...previous, value as AnnotationStatus]
 }
 
-export async function exportCommand(projectDir: string, options: ExportCliOptions): Promise<void> {
+export async function runExport(projectDir: string, options: ExportCliOptions): Promise<void> {
   const project = Project.openReadOnly(projectDir)
   try {
+    // The output is checked before anything is read or written (virtual filesystems, files in the way).
+    if (options.format === 'coco') await prepareOutputFile(options.out, '--out')
+    else await prepareOutputFolder(path.dirname(path.resolve(options.out)), '--out')
     const categories = project.categories.list()
     const categoryIds = options.category?.map((name) => {
       const found = categories.find((c) => c.name === name)
-      if (!found) throw new InvalidArgumentError(`--category ${name}: no such category in ${projectDir} (it has ${categories.map((c) => c.name).join(', ') || 'none'})`)
+      if (!found) throw new Error(`--category ${name}: no such category in ${projectDir} (it has ${categories.map((c) => c.name).join(', ') || 'none'})`)
       return found.id
     })
     const progress = createProgressBar(`export ${options.format}`)
@@ -50,7 +56,7 @@ export async function exportCommand(projectDir: string, options: ExportCliOption
   }
 }
 
-export function exportCliCommand(): Command {
+export function exportCommand(): Command {
   return new Command('export')
     .description('export a project (default: accepted and edited annotations) as COCO JSON, PerSeg folders or PNG masks')
     .argument('<project-folder>', 'the project folder (holds project.sqlite)')
@@ -60,12 +66,5 @@ export function exportCliCommand(): Command {
     .option('--semantic', 'PNG: one label per category instead of per instance', false)
     .option('--status <status>', `export annotations with this status (repeatable; ${ANNOTATION_STATUSES.join(', ')})`, parseStatus)
     .option('--category <name...>', 'only these categories')
-    .action(async (projectDir: string, options: ExportCliOptions) => {
-      try {
-        await exportCommand(projectDir, options)
-      } catch (error) {
-        process.stderr.write(`error: ${error instanceof Error ? error.message : String(error)}\n`)
-        process.exitCode = 1
-      }
-    })
+    .action(action((projectDir: string, options: ExportCliOptions) => runExport(projectDir, options)))
 }

@@ -5,11 +5,13 @@
  */
 import path from 'node:path'
 import { Command, InvalidArgumentError } from 'commander'
-import { StudioError } from '../common/ipc/result'
+import { formatSize } from '../common/util/formatSize'
 import { loadCatalog } from '../main/services/models/bundledCatalog'
 import { ModelManager } from '../main/services/models/modelManager'
 import { modelManagerPaths, studioDataDir } from '../main/services/models/modelPaths'
+import { persamifyCommand } from './persamifyCommand'
 import { createProgressBar } from './progress'
+import { action } from './run'
 
 interface CommonOptions {
   readonly dataDir?: string
@@ -17,24 +19,12 @@ interface CommonOptions {
 }
 
 const MB = 2 ** 20
-const megabytes = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`
+const megabytes = formatSize
 
 async function openManager(options: CommonOptions, extra: Partial<Parameters<typeof ModelManager.open>[0]> = {}): Promise<ModelManager> {
   const dataDir = options.dataDir ? path.resolve(options.dataDir) : studioDataDir()
   const catalog = options.catalog ? await loadCatalog(path.resolve(options.catalog)) : undefined
   return ModelManager.open({ ...modelManagerPaths(dataDir), ...(catalog ? { catalog } : {}), ...extra })
-}
-
-/** Prints a failure as one line (no stack for the errors users cause) and sets the exit code. */
-async function run(command: string, action: () => Promise<void>): Promise<void> {
-  try {
-    await action()
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    process.stderr.write(`persam-studio models ${command}: ${message}\n`)
-    if (!(error instanceof StudioError)) process.stderr.write(`${error instanceof Error ? error.stack : ''}\n`)
-    process.exitCode = error instanceof StudioError && error.code === 'cancelled' ? 130 : 1
-  }
 }
 
 const table = (rows: readonly (readonly string[])[]) => {
@@ -113,27 +103,28 @@ export function modelsCommand(): Command {
     .command('list')
     .description('installed models and the catalog')
     .option('--catalog <file.json>', 'a catalog file instead of the bundled one')
-    .action((_options, command: Command) => run('list', () => list(common(command))))
+    .action(action((_options, command: Command) => list(common(command))))
   models
     .command('install <id>')
     .description('download, verify and install a catalog model (resumes an interrupted download)')
     .option('--catalog <file.json>', 'a catalog file instead of the bundled one')
     .option('--timeout <seconds>', 'give up on a server silent for this long', positiveSeconds, 30)
-    .action((id: string, _options, command: Command) => run('install', () => install(id, { ...common(command), timeout: command.opts<{ timeout: number }>().timeout })))
+    .action(action((id: string, _options, command: Command) => install(id, { ...common(command), timeout: command.opts<{ timeout: number }>().timeout })))
   models
     .command('import <path>')
     .description('import a model folder, or an encoder file with --decoder')
     .option('--decoder <file>', 'the decoder, when <path> is an encoder file')
     .option('--id <id>', 'model id (default: from the manifest or the folder name)')
     .option('--name <name>', 'display name')
-    .action((source: string, _options, command: Command) => run('import', () => importModel(source, common(command))))
+    .action(action((source: string, _options, command: Command) => importModel(source, common(command))))
   models
     .command('remove <id>')
     .description('remove an installed model')
-    .action((id: string, _options, command: Command) => run('remove', () => remove(id, common(command))))
+    .action(action((id: string, _options, command: Command) => remove(id, common(command))))
   models
     .command('providers')
     .description('execution providers this machine can run, and why not')
-    .action((_options, command: Command) => run('providers', () => providers(common(command))))
+    .action(action((_options, command: Command) => providers(common(command))))
+  models.addCommand(persamifyCommand())
   return models
 }

@@ -4,9 +4,10 @@
  * Exit code 1 when the decoder cannot be converted (the message names what was not found).
  */
 import path from 'node:path'
-import type { Command } from 'commander'
+import { Command } from 'commander'
 import { persamifyModelFolder, type PersamifyFolderResult } from '../main/services/onnx/persamify/modelFolder'
 import { resolveModelDir } from './models'
+import { action } from './run'
 
 export function describePersamifyResult(dir: string, result: PersamifyFolderResult): string {
   switch (result.status) {
@@ -25,23 +26,21 @@ export function describePersamifyResult(dir: string, result: PersamifyFolderResu
   }
 }
 
-export async function persamifyCommand(model: string): Promise<void> {
+export async function runPersamify(model: string): Promise<void> {
   const result = await persamifyModelFolder(model)
   const message = describePersamifyResult(model, result)
   if (result.status === 'refused') {
-    process.stderr.write(`${message}\n`)
+    process.stderr.write(`error: ${message}\n`)
     process.exitCode = 1
   } else {
     process.stdout.write(`${message}\n`)
   }
 }
 
-/** Adds `models persamify` to the program (creating the `models` command group if needed). */
-export function registerPersamifyCommand(program: Command): void {
-  const models = program.commands.find((command) => command.name() === 'models') ?? program.command('models').description('manage SAM models')
-  models
-    .command('persamify')
+/** `models persamify` (added by modelsCommand). */
+export function persamifyCommand(): Command {
+  return new Command('persamify')
     .description("convert the model's official-export SAM decoder into the PerSAM decoder (attn_sim, target_embedding inputs)")
     .argument('<model>', 'model folder or installed model id', resolveModelDir)
-    .action((model: string) => persamifyCommand(model))
+    .action(action((model: string) => runPersamify(model)))
 }

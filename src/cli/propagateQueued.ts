@@ -7,7 +7,8 @@ import { randomBytes } from 'node:crypto'
 import type { PersamMethod, PreparedTarget } from '../common/persam/target'
 import { modelFingerprint } from '../main/services/queue/modelFingerprint'
 import { QueueCoordinator, type ImageOutcome } from '../main/services/queue/queueCoordinator'
-import { encodeTarget, TASK_FORMAT } from '../main/services/queue/taskCodec'
+import type { CocoImageEntry } from '../main/services/exchange/coco/cocoWriter'
+import { encodeTarget, TASK_FORMAT, type RunSpec } from '../main/services/queue/taskCodec'
 
 export interface QueuedImageResult {
   readonly id: number
@@ -19,7 +20,7 @@ export async function propagateOnQueue(
   url: string,
   modelDir: string,
   target: PreparedTarget,
-  segment: { maxInstances: number; absentThreshold?: number; candidates?: number },
+  segment: RunSpec['segment'],
   files: readonly string[],
   onProgress: (done: number, total: number) => void,
 ): Promise<QueuedImageResult[]> {
@@ -43,9 +44,9 @@ export async function propagateOnQueue(
   return images.map((image) => ({ id: image.imageId, file: image.file, outcome: outcomes.get(image.imageId)! }))
 }
 
-/** COCO images and annotations of queued results, in the shape the in-process command writes. */
+/** COCO images and annotations of queued results, in the shape the in-process command writes (propagate.ts writes both through the COCO writer). */
 export function cocoOfQueued(results: readonly QueuedImageResult[], method: PersamMethod, fileName: (file: string) => string) {
-  const images: object[] = []
+  const images: CocoImageEntry[] = []
   const annotations: object[] = []
   const failures: string[] = []
   let absent = 0
@@ -54,12 +55,15 @@ export function cocoOfQueued(results: readonly QueuedImageResult[], method: Pers
       failures.push(`${fileName(file)}: ${outcome.error}`)
       continue
     }
-    const size = outcome.proposals.find((proposal) => proposal.mask)?.mask?.size
-    images.push({ id, file_name: fileName(file), width: size?.[1] ?? null, height: size?.[0] ?? null })
+    if (outcome.width === undefined || outcome.height === undefined) {
+      failures.push(`${fileName(file)}: the worker did not report the image's size (an older worker?)`)
+      continue
+    }
+    images.push({ id, file_name: fileName(file), width: outcome.width, height: outcome.height })
     if (outcome.proposals.some((proposal) => proposal.status === 'absent')) absent++
     for (const proposal of outcome.proposals) {
       if (!proposal.mask) continue
-      const details = proposal.method as { positive?: unknown; chosenMask?: unknown; firstCall?: unknown } | null
+      const details = proposal.method as { positive?: unknown; chosenMask?: unknown; firstCall?: unknown; signals?: unknown } | null
       annotations.push({
         id: annotations.length + 1,
         image_id: id,
@@ -69,7 +73,7 @@ export function cocoOfQueued(results: readonly QueuedImageResult[], method: Pers
         bbox: [...proposal.mask.bbox],
         iscrowd: 0,
         score: Number((proposal.score ?? 0).toFixed(4)),
-        persam: { method, positive: details?.positive, chosenMask: details?.chosenMask, firstCall: details?.firstCall },
+        persam: { method, positive: details?.positive, chosenMask: details?.chosenMask, firstCall: details?.firstCall, signals: details?.signals },
       })
     }
   }

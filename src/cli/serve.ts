@@ -1,7 +1,10 @@
 import { fileURLToPath } from 'node:url'
+import { Command } from 'commander'
 import { createStudioCore } from '../main/api/studioCore'
 import { mediaRoute } from '../main/server/mediaRoute'
 import { startStudioServer } from '../main/server/server'
+import { integerIn } from './options'
+import { action } from './run'
 
 export interface ServeOptions {
   readonly port: number
@@ -30,4 +33,11 @@ export async function serve(options: ServeOptions): Promise<void> {
   }
   process.once('SIGINT', () => void stop())
   process.once('SIGTERM', () => void stop())
+}
+
+export function serveCommand(): Command {
+  return new Command('serve')
+    .description('serve the studio UI and API on 127.0.0.1 (browser mode)')
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', integerIn(0, 65535), 0)
+    .action(action((options: ServeOptions) => serve({ port: options.port })))
 }

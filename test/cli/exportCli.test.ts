@@ -88,14 +88,14 @@ describe('persam-studio export', () => {
 
   it('only reads the project: a job the studio is running there stays running', async () => {
     const [category] = project.categories.list()
-    const job = project.jobs.create({ kind: 'persam', categoryId: category!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
-    project.jobs.start(job.id)
+    const job = project.runs.create({ method: 'persam', categoryId: category!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
+    project.runs.start(job.id)
     const { code } = await cli([project.dir, '--format', 'png', '--semantic', '--out', path.join(out, 'exports', 'png')])
     expect(code).toBe(0)
-    expect(project.jobs.get(job.id)?.state).toBe('running')
+    expect(project.runs.get(job.id)?.state).toBe('running')
   })
 
-  it('names the bad argument and exits with 1', async () => {
+  it('names the bad argument and exits with 1 (2 for a usage error)', async () => {
     const missing = await cli([path.join(out, 'nowhere'), '--out', path.join(out, 'x.json')])
     expect(missing.code).toBe(1)
     expect(missing.stderr).toMatch(/error: .*nowhere.*project\.sqlite/)
@@ -104,7 +104,7 @@ describe('persam-studio export', () => {
     expect(category.stderr).toContain('--category giraffe: no such category')
     expect(category.stderr).toContain('mug, cat, teapot')
     const status = await cli([project.dir, '--out', path.join(out, 'z.json'), '--status', 'done'])
-    expect(status.code).toBe(1)
+    expect(status.code).toBe(2)
     expect(status.stderr).toMatch(/--status.*expected one of proposed, accepted/)
   })
 })

@@ -51,8 +51,8 @@ describe('persam-studio models', () => {
     expect(readFileSync(path.join(installed, 'decoder.onnx')).equals(DECODER)).toBe(true)
 
     const list = await cli(['list', '--catalog', catalogFile])
-    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +0\.1 MB$/m)
-    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +0\.1 MB +verified +installed$/m)
+    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +78 KB$/m)
+    expect(list.stdout).toMatch(/^ {2}toy-remote +Toy SAM from a test server +76 KB +verified +installed$/m)
     expect(resolveModelDirIn('toy-remote', path.join(dataDir, 'models'))).toBe(installed)
     expect(() => resolveModelDirIn('missing', path.join(dataDir, 'models'))).toThrow('"missing" is neither a model folder nor an installed model id (installed: toy-remote; bundled: toy-sam)')
   }, 120_000)
@@ -60,15 +60,15 @@ describe('persam-studio models', () => {
   it('import and remove; a refused import exits 1 with the file and the reason', async () => {
     const imported = await cli(['import', 'resources/models/toy-sam', '--id', 'toy-copy'])
     expect(imported.code).toBe(0)
-    expect(imported.stdout).toMatch(/^imported toy-copy \(Toy SAM \(colour cells\), 0\.1 MB, with a PerSAM decoder\) into /)
+    expect(imported.stdout).toMatch(/^imported toy-copy \(Toy SAM \(colour cells\), 151 KB, with a PerSAM decoder\) into /)
 
     const refused = await cli(['import', 'resources/models/toy-sam/encoder.onnx', '--decoder', 'resources/models/toy-sam/encoder.onnx'])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toMatch(/^persam-studio models import: decoder .*encoder\.onnx: this is a SAM encoder \(input image \[1,3,1024,1024\] -> image_embeddings \[1,256,64,64\]\), not a decoder$/m)
+    expect(refused.stderr).toMatch(/^error: decoder .*encoder\.onnx: this is a SAM encoder \(input image \[1,3,1024,1024\] -> image_embeddings \[1,256,64,64\]\), not a decoder$/m)
 
     expect((await cli(['remove', 'toy-copy'])).stdout).toBe('removed toy-copy\n')
     const again = await cli(['remove', 'toy-copy'])
     expect(again.code).toBe(1)
-    expect(again.stderr).toBe('persam-studio models remove: no installed model "toy-copy"\n')
+    expect(again.stderr).toBe('error: no installed model "toy-copy"\n')
   }, 180_000)
 })

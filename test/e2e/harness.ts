@@ -51,7 +51,8 @@ export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 }
 
-export async function launchBrowser(): Promise<Browser> {
+/** `showScrollbars`: keep classic scrollbars, which take room as on the desktop (headless hides them). */
+export async function launchBrowser(options: { readonly showScrollbars?: boolean } = {}): Promise<Browser> {
   const executablePath = chromiumPath()
   if (!existsSync(executablePath)) {
     throw new Error(`no Chromium at ${executablePath}: install Debian's chromium package or set CHROMIUM_PATH`)
@@ -59,6 +60,7 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
+    ...(options.showScrollbars ? { ignoreDefaultArgs: ['--hide-scrollbars'] } : {}),
     args: [
       '--no-sandbox',
       '--disable-gpu',

@@ -1,5 +1,5 @@
 /**
- * The models panel (issue 9's UI) in Chromium against the real studio core and model manager:
+ * The models panel in Chromium against the real studio core and model manager:
  * the installed toy model in use, the execution providers with the reasons some are unavailable,
  * choosing one (stored per machine; the panel shows which provider really runs once the model
  * loads), a refused import shown in words, and a real download from a model host on 127.0.0.1
@@ -49,7 +49,7 @@ describe('the models panel in Chromium, against the real studio core', () => {
     await expect(toy.textContent()).resolves.toMatch(/Toy SAM.*in use.*toy/)
     await expect(panel().getByTestId('model-use').count()).resolves.toBe(0)
     const remote = panel().locator('[data-testid="catalog-model"][data-model-id="toy-remote"]')
-    await expect(remote.textContent()).resolves.toMatch(/Toy SAM from a test server.*verified/)
+    await expect(remote.textContent()).resolves.toMatch(/Toy SAM from a test server.*checked download/)
     await expect(remote.getByTestId('model-install').isEnabled()).resolves.toBe(true)
     await panel().getByTestId('models-toy-warning').waitFor()
   })
@@ -116,7 +116,7 @@ describe('the models panel in Chromium, against the real studio core', () => {
     await row.waitFor()
     const jobId = (await row.getAttribute('data-job-id'))!
     await expect.poll(async () => (await row.getByTestId('download-rate').textContent()) ?? '').toMatch(/B\/s$/)
-    await expect(row.getByTestId('download-count').textContent()).resolves.toMatch(/^\d+ KB \/ 78 KB$/)
+    await expect(row.getByTestId('download-count').textContent()).resolves.toMatch(/^\d+ KB \/ 76 KB$/)
     await expect(row.textContent()).resolves.toMatch(/ETA \d+ s/)
     await screenshot(page, 'models-03-downloading')
 

@@ -33,7 +33,7 @@ describe('studio shell in the browser', () => {
     const info = readAppInfo('browser')
     await expect(page.getByTestId('status-version').textContent()).resolves.toBe(`PerSAM Studio ${info.version}`)
     await expect(page.getByTestId('status-onnxruntime').textContent()).resolves.toBe(`onnxruntime-node ${info.onnxruntime.version}`)
-    await expect(page.getByTestId('status-providers').textContent()).resolves.toContain('cpu')
+    await expect(page.getByTestId('status-providers').textContent()).resolves.toContain('CPU')
     await expect(page.getByTestId('status-host').textContent()).resolves.toBe('browser mode')
 
     const file = await screenshot(page, '01-shell-status-bar')
@@ -45,7 +45,10 @@ describe('studio shell in the browser', () => {
     const context = await browser.newContext()
     const page = await context.newPage()
     const response = await page.goto(studio.server.url)
-    expect(response?.status()).toBe(403)
+    // A page load without the token gets a short page saying where the right address is, not the studio.
+    expect(response?.status()).toBe(401)
+    await expect(page.locator('body').textContent()).resolves.toContain('open the new address printed in the terminal'.replace('open', 'Open'))
+    await expect(page.getByTestId('status-bar').count()).resolves.toBe(0)
     await context.close()
   })
 })

@@ -7,6 +7,8 @@
 import { z } from 'zod'
 import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
+import { MAX_PROMPT_POINTS } from './limits'
+import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -57,13 +59,32 @@ export const invokeChannels = {
   ),
 
   'project:create': invoke<{ project: T.ProjectSummary; importJob: T.JobInfo }>()(
-    z.object({ imagesRoot: path, projectDir: path.optional(), name: name.optional() }).strict(),
+    z
+      .object({
+        imagesRoot: path,
+        projectDir: path.optional(),
+        name: name.optional(),
+        /** Annotations to import once the images are in (the same job): a COCO file or a PerSeg folder. */
+        importAnnotations: z.object({ format: z.enum(['coco', 'perseg']), path }).strict().optional(),
+      })
+      .strict(),
   ),
-  'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path }).strict()),
+  /** One level of the browser-mode folder picker, confined to the user's home and the data folder. */
+  'folder:list': invoke<T.FolderListing>()(
+    z.object({ path: path.optional(), fileExtensions: z.array(z.string().regex(/^\.[a-z0-9]{1,10}$/)).max(8).optional() }).strict(),
+  ),
+  /** readOnly: open without the write lock (e.g. while another process has the project open). */
+  'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path, readOnly: z.boolean().optional() }).strict()),
   'project:openDemo': invoke<T.ProjectSummary>()(empty),
   'project:current': invoke<T.ProjectSummary | null>()(empty),
   'project:recent': invoke<readonly T.RecentProject[]>()(empty),
   'project:close': invoke<null>()(empty),
+  /** The backups of the open project, or of `projectDir` (e.g. one that failed to open), newest first. */
+  'project:backups': invoke<readonly T.BackupInfo[]>()(z.object({ projectDir: path.optional() }).strict()),
+  /** Replaces project.sqlite by a backup (the current file is kept as a backup) and opens the project. */
+  'project:restore': invoke<{ project: T.ProjectSummary; previous: T.BackupInfo | null }>()(
+    z.object({ projectDir: path.optional(), backup: z.string().min(1).max(255).regex(/^[\w.-]+\.sqlite$/, 'must be a backup file name') }).strict(),
+  ),
 
   'image:list': invoke<T.ImagePage>()(
     z
@@ -98,7 +119,7 @@ export const invokeChannels = {
       .object({
         requestId: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
         imageId: id,
-        points: z.array(point).max(64),
+        points: z.array(point).max(MAX_PROMPT_POINTS),
         box: box.optional(),
         /** Refine from the previous preview's low-res logits, or from an annotation's mask. */
         maskInput: z.union([z.literal('previous'), z.object({ annotationId: id }).strict()]).optional(),
@@ -161,6 +182,11 @@ export const invokeChannels = {
   'annotation:setReference': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, isReference: z.boolean() }).strict()),
   'annotation:setCategory': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, categoryId: id }).strict()),
 
+  /** Calibration: refits the category's review model and returns the pending proposals' confidence histogram. */
+  'calibration:histogram': invoke<CalibrationHistogramInfo>()(z.object({ categoryId: id, bins: z.number().int().min(1).max(100).default(20) }).strict()),
+  /** Calibration: accepts every pending proposal at or above `threshold` (calibrated) as one undo step. */
+  'calibration:acceptAll': invoke<CalibrationAcceptAllInfo>()(z.object({ categoryId: id, threshold: z.number().min(0).max(1) }).strict()),
+
   'history:state': invoke<T.HistoryState>()(empty),
   'history:undo': invoke<T.HistoryStep | null>()(empty),
   'history:redo': invoke<T.HistoryStep | null>()(empty),
@@ -172,8 +198,11 @@ export const invokeChannels = {
         method: z.enum(['persam', 'persam-f']),
         scope: propagationScope,
         maxInstances: z.number().int().min(1).max(20).default(1),
-        /** Below this confidence an image is marked absent instead of getting a proposal. */
-        absentThreshold: z.number().min(0).max(1).optional(),
+        /**
+         * Below this confidence an image is marked absent instead of getting a proposal. Omitted:
+         * the engine's DEFAULT_ABSENT_THRESHOLD; null: never mark an image absent.
+         */
+        absentThreshold: z.number().min(0).max(1).nullable().optional(),
         /** Images left alone even when in scope, e.g. the one under review. */
         excludeImageIds: z.array(id).max(1_000_000).optional(),
       })
@@ -184,6 +213,8 @@ export const invokeChannels = {
   'job:cancel': invoke<T.JobInfo>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
 
   'exchange:import': invoke<T.JobInfo>()(z.object({ format: z.enum(['folder', 'coco', 'perseg']), path }).strict()),
+  /** Cheap look at a folder for annotations worth offering to import (COCO files, a PerSeg layout). */
+  'exchange:detect': invoke<T.AnnotationsFound>()(z.object({ path }).strict()),
   'exchange:export': invoke<T.JobInfo>()(
     z
       .object({
@@ -207,11 +238,6 @@ export const invokeChannels = {
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
   'queue:workers': invoke<T.QueueStatus>()(empty),
 } as const
-
-/** Media served by id at relative URLs (Electron protocol and browser mode alike). */
-export const PREVIEW_MAX_SIDE = 4096
-export const THUMBNAIL_SIDE = 256
-export const mediaPath = (imageId: number, kind: 'preview' | 'thumb'): string => `media/image/${imageId}/${kind}`
 
 export const eventChannels = {
   /** Progress and completion of any background job; `revision` orders reports of one job. */
@@ -241,7 +267,6 @@ export type EventPayloadOf<E extends EventChannel> =
   (typeof eventChannels)[E] extends EventSpec<infer P> ? P : never
 
 export const invokeChannelNames = Object.freeze(Object.keys(invokeChannels)) as readonly InvokeChannel[]
-export const eventChannelNames = Object.freeze(Object.keys(eventChannels)) as readonly EventChannel[]
 
 export function isInvokeChannel(name: unknown): name is InvokeChannel {
   return typeof name === 'string' && Object.hasOwn(invokeChannels, name)

@@ -12,8 +12,16 @@ export type StudioErrorCode =
   | 'cancelled'
   | 'invalid-input'
   | 'io'
+  /** The transport lost the core (browser mode: the server stopped); the renderer shows one banner. */
+  | 'disconnected'
   | 'model'
   | 'internal'
+  /** Another process has the project open for writing (it may still be opened read-only). */
+  | 'locked'
+  /** A write to a project opened read-only (locked elsewhere, or its file failed its check). */
+  | 'read-only'
+  /** The project file is too damaged to open; restore a backup. */
+  | 'damaged'
 
 export interface StudioErrorIssue {
   /** Dotted path inside the payload or file, e.g. `annotations[3].segmentation.counts`. */

@@ -43,16 +43,6 @@ export function assertCountsSum(sum: number, height: number, width: number, fiel
   }
 }
 
-/** Throws a MaskFormatError unless the RLE's size is valid and its counts sum to height * width. */
-export function assertCocoRle(rle: CocoRle, field = 'RLE'): void {
-  const [height, width] = rle.size
-  checkedSize(width, height, field)
-  if (!(rle.counts instanceof Uint32Array)) throw new MaskFormatError(`${field} counts must be a Uint32Array`)
-  let sum = 0
-  for (let i = 0; i < rle.counts.length; i++) sum += rle.counts[i]!
-  assertCountsSum(sum, height, width, field)
-}
-
 /** Foreground pixel count: the sum of the odd-index counts (pycocotools `area`). */
 export function rleArea(rle: CocoRle): number {
   const { counts } = rle

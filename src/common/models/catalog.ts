@@ -4,12 +4,13 @@
  * so a pair the runtime cannot run cannot be catalogued by mistake.
  */
 import { z } from 'zod'
+import { parseJsonRecord } from '../util/jsonRecord'
 import { DECODER_FLAVOURS, ENCODER_INPUT_FLAVOURS, MANIFEST_FILE, MODEL_FAMILIES } from '../sam/manifest'
 
 export const CATALOG_SCHEMA_VERSION = 1
 export const PROVENANCE_FILE = 'provenance.json'
 
-/** Steps run on a freshly verified model before it is moved into place (issue 10's converter). */
+/** Steps run on a freshly verified model before it is moved into place (e.g. the PerSAM decoder converter, docs/sam-onnx-io.md). */
 export const POST_INSTALL_STEPS = ['persamify-decoder'] as const
 export type PostInstallStepName = (typeof POST_INSTALL_STEPS)[number]
 
@@ -98,18 +99,7 @@ export type CatalogFileRole = keyof CatalogEntry['files']
 
 /** Parses catalog JSON text; errors name the offending field path. */
 export function parseModelCatalog(text: string, where: string): ModelCatalog {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new Error(`${where}: not valid JSON (${error instanceof Error ? error.message : String(error)})`)
-  }
-  const parsed = modelCatalogSchema.safeParse(json)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    throw new Error(`${where}: invalid model catalog: ${issues.join('; ')}`)
-  }
-  return parsed.data
+  return parseJsonRecord(modelCatalogSchema, text, where, 'model catalog')
 }
 
 export function catalogFiles(entry: CatalogEntry): readonly (CatalogFile & { readonly role: CatalogFileRole })[] {

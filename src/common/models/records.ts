@@ -57,21 +57,6 @@ export type ModelSettings = z.infer<typeof modelSettingsSchema>
 
 export const DEFAULT_MODEL_SETTINGS: ModelSettings = { schemaVersion: RECORD_SCHEMA_VERSION, selectedModelId: null, provider: 'auto' }
 
-/** Parses one of the records above from JSON text; errors name the file and the field path. */
-export function parseRecord<T>(schema: z.ZodType<T>, text: string, where: string): T {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new Error(`${where}: not valid JSON (${error instanceof Error ? error.message : String(error)})`)
-  }
-  const parsed = schema.safeParse(json)
-  if (!parsed.success) {
-    throw new Error(`${where}: ${parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ')}`)
-  }
-  return parsed.data
-}
-
 /** A folder-safe model id from a free name ("My SAM (b)" -> "my-sam-b"), unique among `taken`. */
 export function uniqueModelId(name: string, taken: ReadonlySet<string>): string {
   const base =

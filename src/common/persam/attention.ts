@@ -4,11 +4,12 @@
  *
  * The reference stretches the H x W map over the whole 64x64 grid, but the image occupies only
  * the top-left part of the padded embedding grid, so for non-square images its attention is
- * misaligned with the keys (persam-algorithm.md 2.4). 'aligned' (the default) samples each key
+ * misaligned with the keys (docs/persam-algorithm.md, section 3 and deviation 4). 'aligned' (the default) samples each key
  * cell at its own centre and gives padding cells the lowest value; for square images both modes
  * sample the same positions and agree exactly.
  */
-import { GRID, type LocationMap } from './locationMap'
+import { cellCentre, SAM_GRID } from '../sam/geometry'
+import type { LocationMap } from './locationMap'
 import type { Taps } from './taps'
 import { bilinearTaps } from './taps'
 
@@ -17,8 +18,8 @@ export type AttentionAlignment = 'aligned' | 'reference'
 /** Taps from grid cells to full-resolution pixels at the cell centres; null for padding cells. */
 function alignedTaps(original: number, resized: number): (readonly [number, number, number, number] | null)[] {
   const taps: (readonly [number, number, number, number] | null)[] = []
-  for (let i = 0; i < GRID; i++) {
-    const centre = 16 * i + 8
+  for (let i = 0; i < SAM_GRID; i++) {
+    const centre = cellCentre(i)
     if (centre > resized) {
       taps.push(null)
       continue
@@ -33,8 +34,8 @@ function alignedTaps(original: number, resized: number): (readonly [number, numb
 }
 
 function referenceTaps(original: number): (readonly [number, number, number, number] | null)[] {
-  const taps: Taps = bilinearTaps(original, GRID)
-  return Array.from({ length: GRID }, (_, i) => {
+  const taps: Taps = bilinearTaps(original, SAM_GRID)
+  return Array.from({ length: SAM_GRID }, (_, i) => {
     const start = taps.offsets[i]!
     const end = taps.offsets[i + 1]!
     return end - start === 1
@@ -51,21 +52,21 @@ export function attentionSimilarity(map: LocationMap, alignment: AttentionAlignm
   const scale = std > 0 ? 1 / std : 0
   const rows = alignment === 'aligned' ? alignedTaps(height, resizedHeight) : referenceTaps(height)
   const cols = alignment === 'aligned' ? alignedTaps(width, resizedWidth) : referenceTaps(width)
-  const out = new Float32Array(GRID * GRID)
+  const out = new Float32Array(SAM_GRID * SAM_GRID)
   let lowest = Infinity
   const padding: number[] = []
-  for (let i = 0; i < GRID; i++) {
+  for (let i = 0; i < SAM_GRID; i++) {
     const r = rows[i]
-    for (let j = 0; j < GRID; j++) {
+    for (let j = 0; j < SAM_GRID; j++) {
       const c = cols[j]
       if (!r || !c) {
-        padding.push(i * GRID + j)
+        padding.push(i * SAM_GRID + j)
         continue
       }
       let v = r[1] * (c[1] * map.valueAt(c[0], r[0]) + (c[3] === 0 ? 0 : c[3] * map.valueAt(c[2], r[0])))
       if (r[3] !== 0) v += r[3] * (c[1] * map.valueAt(c[0], r[2]) + (c[3] === 0 ? 0 : c[3] * map.valueAt(c[2], r[2])))
       const s = sigmoid((v - mean) * scale)
-      out[i * GRID + j] = s
+      out[i * SAM_GRID + j] = s
       if (s < lowest) lowest = s
     }
   }

@@ -1,14 +1,13 @@
 /**
  * How sure a proposal is, in [0, 1]. The reference always returns a mask, even when the target is
- * absent (its issue #13). Three signals, each cheap:
+ * absent (docs/persam-algorithm.md, section 6). Three signals, each cheap:
  *  - the location map's peak: how much the best cell looks like the target;
  *  - the decoder's predicted IoU of the chosen mask: how clean the mask is;
  *  - the mask's own feature: the mean embedding over the proposed mask compared with the
  *    reference's. A distractor that shares one colour (one part) with the target can peak as high
  *    as the target itself, but the mix of features under its mask does not match.
  */
-import { GRID } from './locationMap'
-import { CHANNELS } from './features'
+import { cellCentre, SAM_FEATURES, SAM_GRID } from '../sam/geometry'
 
 export interface ConfidenceSignals {
   /** Location map value at the positive point, relative to the reference's own peak (1 = as good a match). */
@@ -72,22 +71,22 @@ export function maskFeatureSimilarity(
   unitReference: Float32Array,
 ): number {
   const cells: number[] = []
-  for (let i = 0; i < GRID; i++) {
-    const cy = 16 * i + 8
+  for (let i = 0; i < SAM_GRID; i++) {
+    const cy = cellCentre(i)
     if (cy > resized.resizedHeight) break
     const y = Math.min(mask.height - 1, Math.floor((cy / resized.resizedHeight) * mask.height))
-    for (let j = 0; j < GRID; j++) {
-      const cx = 16 * j + 8
+    for (let j = 0; j < SAM_GRID; j++) {
+      const cx = cellCentre(j)
       if (cx > resized.resizedWidth) break
       const x = Math.min(mask.width - 1, Math.floor((cx / resized.resizedWidth) * mask.width))
-      if (mask.data[y * mask.width + x]) cells.push(i * GRID + j)
+      if (mask.data[y * mask.width + x]) cells.push(i * SAM_GRID + j)
     }
   }
   if (cells.length === 0) return 0
-  const cellCount = GRID * GRID
+  const cellCount = SAM_GRID * SAM_GRID
   let dot = 0
   let norm = 0
-  for (let c = 0; c < CHANNELS; c++) {
+  for (let c = 0; c < SAM_FEATURES; c++) {
     let sum = 0
     const base = c * cellCount
     for (const cell of cells) sum += embedding[base + cell]!

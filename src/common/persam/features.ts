@@ -2,18 +2,17 @@
  * Target features from SAM image embeddings ([256, 64, 64], channel-major as the encoder emits
  * them) and the cosine-similarity grid of a target against an image.
  */
-import { GRID } from './locationMap'
+import { SAM_FEATURES, SAM_GRID } from '../sam/geometry'
 
-export const CHANNELS = 256
-const CELLS = GRID * GRID
+const CELLS = SAM_GRID * SAM_GRID
 
 export class PersamInputError extends Error {
   override readonly name = 'PersamInputError'
 }
 
 function checkEmbedding(embedding: Float32Array): void {
-  if (embedding.length !== CHANNELS * CELLS) {
-    throw new PersamInputError(`image embedding must have ${CHANNELS}x${GRID}x${GRID} values, got ${embedding.length}`)
+  if (embedding.length !== SAM_FEATURES * CELLS) {
+    throw new PersamInputError(`image embedding must have ${SAM_FEATURES}x${SAM_GRID}x${SAM_GRID} values, got ${embedding.length}`)
   }
 }
 
@@ -21,7 +20,7 @@ function checkEmbedding(embedding: Float32Array): void {
 export function cellNorms(embedding: Float32Array): Float64Array {
   checkEmbedding(embedding)
   const norms = new Float64Array(CELLS)
-  for (let c = 0; c < CHANNELS; c++) {
+  for (let c = 0; c < SAM_FEATURES; c++) {
     const base = c * CELLS
     for (let i = 0; i < CELLS; i++) {
       const v = embedding[base + i]!
@@ -45,9 +44,9 @@ export function targetFeatures(embedding: Float32Array, selection: Uint8Array): 
   const cells: number[] = []
   for (let i = 0; i < CELLS; i++) if (selection[i]) cells.push(i)
   if (cells.length === 0) throw new PersamInputError('the reference selection covers no feature cell')
-  const mean = new Float32Array(CHANNELS)
-  const max = new Float32Array(CHANNELS)
-  for (let c = 0; c < CHANNELS; c++) {
+  const mean = new Float32Array(SAM_FEATURES)
+  const max = new Float32Array(SAM_FEATURES)
+  for (let c = 0; c < SAM_FEATURES; c++) {
     const base = c * CELLS
     let sum = 0
     let best = -Infinity
@@ -74,18 +73,18 @@ export function normalized(vector: Float32Array): Float32Array {
 
 /** PerSAM-F's target feature: L2-normalised (max + mean) / 2. */
 export function maxMeanFeature(features: TargetFeatures): Float32Array {
-  const blend = new Float32Array(CHANNELS)
-  for (let c = 0; c < CHANNELS; c++) blend[c] = (features.max[c]! + features.mean[c]!) / 2
+  const blend = new Float32Array(SAM_FEATURES)
+  for (let c = 0; c < SAM_FEATURES; c++) blend[c] = (features.max[c]! + features.mean[c]!) / 2
   return normalized(blend)
 }
 
 /** Few-shot: the mean of several L2-normalised target features, normalised again. */
 export function combineTargets(targets: readonly Float32Array[]): Float32Array {
   if (targets.length === 0) throw new PersamInputError('at least one reference is needed')
-  const sum = new Float32Array(CHANNELS)
+  const sum = new Float32Array(SAM_FEATURES)
   for (const target of targets) {
     const unit = normalized(target)
-    for (let c = 0; c < CHANNELS; c++) sum[c]! += unit[c]!
+    for (let c = 0; c < SAM_FEATURES; c++) sum[c]! += unit[c]!
   }
   return normalized(sum)
 }
@@ -94,7 +93,7 @@ export function combineTargets(targets: readonly Float32Array[]): Float32Array {
 export function similarityGrid(embedding: Float32Array, unitTarget: Float32Array, norms: Float64Array = cellNorms(embedding)): Float32Array {
   checkEmbedding(embedding)
   const dot = new Float64Array(CELLS)
-  for (let c = 0; c < CHANNELS; c++) {
+  for (let c = 0; c < SAM_FEATURES; c++) {
     const t = unitTarget[c]!
     if (t === 0) continue
     const base = c * CELLS

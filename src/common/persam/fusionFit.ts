@@ -1,5 +1,5 @@
 /**
- * PerSAM-F's scale-aware fine-tuning (persam-algorithm.md 4.3-4.5): two weights over the three
+ * PerSAM-F's scale-aware fine-tuning (docs/persam-algorithm.md, section 5): two weights over the three
  * multimask logits, fitted on the reference alone with dice + sigmoid focal loss, AdamW and a
  * cosine schedule. The decoder output is a constant, so it is computed once by the caller and
  * only the weighted sum and the loss are recomputed per iteration, in one pass over the pixels

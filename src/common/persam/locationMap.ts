@@ -9,24 +9,13 @@
  * and evaluate only what is needed — exact extrema by bounded search over rows, mean and variance
  * in closed form — with the same results as materialising the map.
  */
+import { SAM_CANVAS, SAM_GRID, SAM_LOW_RES, type SamGeometry } from '../sam/geometry'
 import { bilinearTaps, composeTaps, cropTaps, gramMatrix, inputMass, type Taps } from './taps'
 
-export const GRID = 64
 /** Columns per unit of the bounded extremum search. */
 const BLOCK = 32
-const LOW_RES = 256
-const CANVAS = 1024
 
-export interface ImageGeometry {
-  /** Original image size, after EXIF orientation. */
-  readonly originalWidth: number
-  readonly originalHeight: number
-  /** The longest-side-1024 resize (newW, newH in the reference). */
-  readonly resizedWidth: number
-  readonly resizedHeight: number
-}
-
-const LOW_RES_TAPS = composeTaps(bilinearTaps(LOW_RES, CANVAS), bilinearTaps(GRID, LOW_RES))
+const LOW_RES_TAPS = composeTaps(bilinearTaps(SAM_LOW_RES, SAM_CANVAS), bilinearTaps(SAM_GRID, SAM_LOW_RES))
 const tapsCache = new Map<string, Taps>()
 
 /** Per-axis weights from full-resolution pixels to the 64-cell grid, as the reference computes them. */
@@ -48,7 +37,7 @@ const tapsMomentsCache = new WeakMap<Taps, { mass: Float64Array; gram: Float64Ar
 function tapsMoments(taps: Taps): { mass: Float64Array; gram: Float64Array } {
   let moments = tapsMomentsCache.get(taps)
   if (!moments) {
-    moments = { mass: inputMass(taps, GRID), gram: gramMatrix(taps, GRID) }
+    moments = { mass: inputMass(taps, SAM_GRID), gram: gramMatrix(taps, SAM_GRID) }
     tapsMomentsCache.set(taps, moments)
   }
   return moments
@@ -58,11 +47,11 @@ function tapsMoments(taps: Taps): { mass: Float64Array; gram: Float64Array } {
 function accumulateColumns(taps: Taps, gridByColumn: Float64Array, columns: Float64Array, width: number): void {
   const { offsets, index, weight } = taps
   for (let x = 0; x < width; x++) {
-    const out = x * GRID
+    const out = x * SAM_GRID
     for (let k = offsets[x]!; k < offsets[x + 1]!; k++) {
       const w = weight[k]!
-      const source = index[k]! * GRID
-      for (let a = 0; a < GRID; a++) columns[out + a]! += w * gridByColumn[source + a]!
+      const source = index[k]! * SAM_GRID
+      for (let a = 0; a < SAM_GRID; a++) columns[out + a]! += w * gridByColumn[source + a]!
     }
   }
 }
@@ -91,18 +80,18 @@ export class LocationMap {
   constructor(
     /** Row-major 64x64 cosine similarities. */
     readonly grid: Float32Array,
-    readonly geometry: ImageGeometry,
+    readonly geometry: SamGeometry,
   ) {
-    if (grid.length !== GRID * GRID) throw new RangeError(`location grid must have ${GRID * GRID} values, got ${grid.length}`)
+    if (grid.length !== SAM_GRID * SAM_GRID) throw new RangeError(`location grid must have ${SAM_GRID * SAM_GRID} values, got ${grid.length}`)
     this.rowTaps = fullResolutionTaps(geometry.resizedHeight, geometry.originalHeight)
     this.colTaps = fullResolutionTaps(geometry.resizedWidth, geometry.originalWidth)
     const width = geometry.originalWidth
     // Stored column-major (x outer, grid row inner): building it and reading a pixel's few grid
     // rows are both contiguous.
-    const columns = new Float64Array(GRID * width)
+    const columns = new Float64Array(SAM_GRID * width)
     this.columns = columns
-    const gridByColumn = new Float64Array(GRID * GRID)
-    for (let a = 0; a < GRID; a++) for (let b = 0; b < GRID; b++) gridByColumn[b * GRID + a] = grid[a * GRID + b]!
+    const gridByColumn = new Float64Array(SAM_GRID * SAM_GRID)
+    for (let a = 0; a < SAM_GRID; a++) for (let b = 0; b < SAM_GRID; b++) gridByColumn[b * SAM_GRID + a] = grid[a * SAM_GRID + b]!
     accumulateColumns(this.colTaps, gridByColumn, columns, width)
   }
 
@@ -110,7 +99,7 @@ export class LocationMap {
   valueAt(x: number, y: number): number {
     const { offsets, index, weight } = this.rowTaps
     let sum = 0
-    for (let k = offsets[y]!; k < offsets[y + 1]!; k++) sum += weight[k]! * this.columns[x * GRID + index[k]!]!
+    for (let k = offsets[y]!; k < offsets[y + 1]!; k++) sum += weight[k]! * this.columns[x * SAM_GRID + index[k]!]!
     return sum
   }
 
@@ -129,8 +118,8 @@ export class LocationMap {
     const { offsets, index, weight } = this.rowTaps
 
     // Level 1: a bound per row from each grid row's best block.
-    const gridRowBest = new Float64Array(GRID).fill(-Infinity)
-    for (let a = 0; a < GRID; a++) for (let b = 0; b < blocks; b++) gridRowBest[a] = Math.max(gridRowBest[a]!, blockBest[a * blocks + b]!)
+    const gridRowBest = new Float64Array(SAM_GRID).fill(-Infinity)
+    for (let a = 0; a < SAM_GRID; a++) for (let b = 0; b < blocks; b++) gridRowBest[a] = Math.max(gridRowBest[a]!, blockBest[a * blocks + b]!)
     const rowBound = new Float64Array(height)
     let topRow = 0
     for (let y = 0; y < height; y++) {
@@ -167,7 +156,7 @@ export class LocationMap {
         for (let x = b * BLOCK; x < xEnd; x++) {
           if (excludedColumns && exclude!.data[maskRow + excludedColumns[x]!]) continue
           let value = 0
-          for (let k = start; k < end; k++) value += weight[k]! * this.columns[x * GRID + index[k]!]!
+          for (let k = start; k < end; k++) value += weight[k]! * this.columns[x * SAM_GRID + index[k]!]!
           const score = sign * value
           if (score > bestScore || (score === bestScore && best && (y < best.y || (y === best.y && x < best.x)))) {
             bestScore = score
@@ -186,11 +175,11 @@ export class LocationMap {
     const cached = sign === 1 ? this.blockMax : this.blockMin
     if (cached) return cached
     const width = this.geometry.originalWidth
-    const out = new Float64Array(GRID * blocks).fill(-Infinity)
+    const out = new Float64Array(SAM_GRID * blocks).fill(-Infinity)
     for (let x = 0; x < width; x++) {
       const block = Math.floor(x / BLOCK)
-      const base = x * GRID
-      for (let a = 0; a < GRID; a++) {
+      const base = x * SAM_GRID
+      for (let a = 0; a < SAM_GRID; a++) {
         const v = sign * this.columns[base + a]!
         if (v > out[a * blocks + block]!) out[a * blocks + block] = v
       }
@@ -207,23 +196,23 @@ export class LocationMap {
     const { mass: rowMass, gram: gy } = tapsMoments(this.rowTaps)
     const { mass: colMass, gram: gx } = tapsMoments(this.colTaps)
     let sum = 0
-    for (let a = 0; a < GRID; a++) for (let b = 0; b < GRID; b++) sum += rowMass[a]! * colMass[b]! * this.grid[a * GRID + b]!
+    for (let a = 0; a < SAM_GRID; a++) for (let b = 0; b < SAM_GRID; b++) sum += rowMass[a]! * colMass[b]! * this.grid[a * SAM_GRID + b]!
     // sum of squares = sum over a,a' of Gy[a][a'] * (S Gx S^T)[a][a']
-    const sgx = new Float64Array(GRID * GRID)
-    for (let a = 0; a < GRID; a++) {
-      for (let c = 0; c < GRID; c++) {
+    const sgx = new Float64Array(SAM_GRID * SAM_GRID)
+    for (let a = 0; a < SAM_GRID; a++) {
+      for (let c = 0; c < SAM_GRID; c++) {
         let acc = 0
-        for (let b = 0; b < GRID; b++) acc += this.grid[a * GRID + b]! * gx[b * GRID + c]!
-        sgx[a * GRID + c] = acc
+        for (let b = 0; b < SAM_GRID; b++) acc += this.grid[a * SAM_GRID + b]! * gx[b * SAM_GRID + c]!
+        sgx[a * SAM_GRID + c] = acc
       }
     }
     let sumSquares = 0
-    for (let a = 0; a < GRID; a++) {
-      for (let a2 = 0; a2 < GRID; a2++) {
-        const g = gy[a * GRID + a2]!
+    for (let a = 0; a < SAM_GRID; a++) {
+      for (let a2 = 0; a2 < SAM_GRID; a2++) {
+        const g = gy[a * SAM_GRID + a2]!
         if (g === 0) continue
         let acc = 0
-        for (let c = 0; c < GRID; c++) acc += sgx[a * GRID + c]! * this.grid[a2 * GRID + c]!
+        for (let c = 0; c < SAM_GRID; c++) acc += sgx[a * SAM_GRID + c]! * this.grid[a2 * SAM_GRID + c]!
         sumSquares += g * acc
       }
     }

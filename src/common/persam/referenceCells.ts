@@ -1,5 +1,5 @@
 /**
- * Which of the 64x64 feature cells a reference mask selects (persam-algorithm.md 2.1).
+ * Which of the 64x64 feature cells a reference mask selects (docs/persam-algorithm.md, section 1).
  *
  * The reference resizes the mask like the image, pads it, samples the 2x2 pixels at the centre of
  * each 16x16 cell and keeps cells whose samples are foreground. We compute each canvas pixel's
@@ -9,7 +9,7 @@
  * A mask too small to select any cell falls back to the cells it covers most, instead of the
  * reference's NaN.
  */
-import { GRID, type ImageGeometry } from './locationMap'
+import { SAM_CELL, SAM_GRID, type SamGeometry } from '../sam/geometry'
 import { PersamInputError } from './features'
 
 export interface MaskLike {
@@ -27,7 +27,6 @@ export interface ReferenceCells {
   readonly usedFallback: boolean
 }
 
-const CELL = 16
 
 /** Summed-area table of the mask: (W+1) x (H+1), so any axis-aligned box sums in O(1). */
 function integral(mask: MaskLike): Float64Array {
@@ -43,7 +42,7 @@ function integral(mask: MaskLike): Float64Array {
   return table
 }
 
-export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): ReferenceCells {
+export function selectReferenceCells(mask: MaskLike, geometry: SamGeometry): ReferenceCells {
   const { originalWidth: width, originalHeight: height, resizedWidth, resizedHeight } = geometry
   if (mask.width !== width || mask.height !== height) {
     throw new PersamInputError(`reference mask is ${mask.width}x${mask.height} but its image is ${width}x${height}`)
@@ -64,16 +63,16 @@ export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): R
     return (sum / ((y1 - y0) * (x1 - x0))) * area
   }
 
-  const selection = new Uint8Array(GRID * GRID)
+  const selection = new Uint8Array(SAM_GRID * SAM_GRID)
   let count = 0
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
-      const r = i * CELL + 7
-      const c = j * CELL + 7
+  for (let i = 0; i < SAM_GRID; i++) {
+    for (let j = 0; j < SAM_GRID; j++) {
+      const r = i * SAM_CELL + 7
+      const c = j * SAM_CELL + 7
       const centre =
         (coverage(r, r + 1, c, c + 1) + coverage(r, r + 1, c + 1, c + 2) + coverage(r + 1, r + 2, c, c + 1) + coverage(r + 1, r + 2, c + 1, c + 2)) / 4
       if (centre >= 0.5) {
-        selection[i * GRID + j] = 1
+        selection[i * SAM_GRID + j] = 1
         count++
       }
     }
@@ -81,11 +80,11 @@ export function selectReferenceCells(mask: MaskLike, geometry: ImageGeometry): R
   if (count > 0) return { selection, count, usedFallback: false }
 
   let best = 0
-  const cellCoverage = new Float64Array(GRID * GRID)
-  for (let i = 0; i < GRID; i++) {
-    for (let j = 0; j < GRID; j++) {
-      const value = coverage(i * CELL, (i + 1) * CELL, j * CELL, (j + 1) * CELL)
-      cellCoverage[i * GRID + j] = value
+  const cellCoverage = new Float64Array(SAM_GRID * SAM_GRID)
+  for (let i = 0; i < SAM_GRID; i++) {
+    for (let j = 0; j < SAM_GRID; j++) {
+      const value = coverage(i * SAM_CELL, (i + 1) * SAM_CELL, j * SAM_CELL, (j + 1) * SAM_CELL)
+      cellCoverage[i * SAM_GRID + j] = value
       if (value > best) best = value
     }
   }

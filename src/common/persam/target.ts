@@ -3,7 +3,7 @@
  * features, the decoder's target embedding, the mask-level feature for confidence, and, for
  * PerSAM-F, the two fitted fusion weights.
  */
-import { maskFromLogits, resizeMask, type BinaryMask } from '../mask'
+import { resizeMask, type BinaryMask } from '../mask'
 import type { ImageEmbedding, SamDecoderPort } from '../sam/port'
 import { cellNorms, combineTargets, maxMeanFeature, normalized, similarityGrid, targetFeatures } from './features'
 import { fitFusionWeights, PERSAM_F_ITERATIONS, type FusionFit } from './fusionFit'
@@ -32,12 +32,14 @@ export interface PreparedTarget {
    * perfect match reaches with this target feature, so peaks can be compared across methods.
    */
   readonly referencePeak: number
+  /** Mean share of its image the reference mask covers (for the proposals' area-ratio signal). */
+  readonly referenceAreaFraction?: number
   /** References whose mask was too small for any cell and used the best-covered cells. */
   readonly fallbackReferences: number
 }
 
 export interface PrepareOptions {
-  /** PerSAM-F fits on decoder masks whose longest side is this (PR #37 of the reference: 256). */
+  /** PerSAM-F fits on decoder masks whose longest side is this (docs/persam-algorithm.md, deviation 9). */
   readonly fitSize?: number
   readonly fitIterations?: number
 }
@@ -60,12 +62,16 @@ export async function prepareTarget(
   const means: Float32Array[] = []
   let fallbackReferences = 0
   let peakSum = 0
+  let areaFractionSum = 0
   const fitLogits: [number[], number[], number[]] = [[], [], []]
   const fitGroundTruth: number[] = []
   for (const reference of references) {
     const geometry = reference.embedding.geometry
     const cells = selectReferenceCells(reference.mask, geometry)
     if (cells.usedFallback) fallbackReferences++
+    let referenceArea = 0
+    for (let i = 0; i < reference.mask.data.length; i++) if (reference.mask.data[i]) referenceArea++
+    areaFractionSum += referenceArea / Math.max(1, reference.mask.data.length)
     const features = targetFeatures(reference.embedding.data, cells.selection)
     means.push(features.mean)
     const locationFeature = method === 'persam-f' ? maxMeanFeature(features) : normalized(features.mean)
@@ -103,12 +109,7 @@ export async function prepareTarget(
     maskFeature: combineTargets(means),
     fusion,
     referencePeak: peakSum / references.length,
+    referenceAreaFraction: areaFractionSum / references.length,
     fallbackReferences,
   }
-}
-
-/** The binary mask of plane `index` of a decoder result (logit > 0). */
-export function planeMask(masks: Float32Array, index: number, width: number, height: number): BinaryMask {
-  const plane = width * height
-  return maskFromLogits({ width, height, data: masks.subarray(index * plane, (index + 1) * plane) })
 }

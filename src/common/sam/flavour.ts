@@ -3,7 +3,8 @@
  * names), for models installed without a manifest and to check a manifest against the files.
  * Families this runtime cannot drive are named in the error, so the user knows what they have.
  */
-import type { DecoderFlavour, EncoderInputFlavour } from './manifest'
+import { SAM_CANVAS } from './geometry'
+import { ENCODER_INPUT_FLAVOURS, type DecoderFlavour, type EncoderInputFlavour } from './manifest'
 
 export interface TensorInfo {
   readonly name: string
@@ -44,7 +45,7 @@ const ENCODER_INPUT_NAMES = ['image', 'input_image', 'x', 'input', 'images']
 
 const names = (tensors: readonly TensorInfo[]): string => tensors.map((tensor) => tensor.name).join(', ') || '(none)'
 
-/** Recognised decoder families this runtime does not drive (sam-onnx-models.md §8.1, first match wins). */
+/** Recognised decoder families this runtime does not drive (docs/sam-onnx-io.md, "Other families"; first match wins). */
 const UNSUPPORTED_DECODERS: readonly { readonly family: string; readonly matches: (inputs: ReadonlySet<string>) => boolean }[] = [
   { family: 'SAM3', matches: (inputs) => inputs.has('language_mask') || inputs.has('backbone_fpn_0') },
   { family: 'SAM2 (samexporter)', matches: (inputs) => inputs.has('high_res_feats_0') },
@@ -84,7 +85,7 @@ function encoderFlavour(input: TensorInfo): EncoderInputFlavour | string {
     if (input.type === 'uint8') return `a uint8 NCHW input (EdgeSAM-style), which this runtime does not support`
     const [, channels, height, width] = input.shape ?? []
     const fits = (dim: number | string | undefined, size: number) => typeof dim !== 'number' || dim === size
-    if (fits(channels, 3) && fits(height, 1024) && fits(width, 1024)) return 'nchw-normalized-1024'
+    if (fits(channels, 3) && fits(height, SAM_CANVAS) && fits(width, SAM_CANVAS)) return 'nchw-normalized-1024'
     return `an NCHW input of shape [${input.shape?.join(',')}] (expected [1,3,1024,1024])`
   }
   if (rank === 3 && (input.shape?.[2] === 3 || typeof input.shape?.[2] === 'string')) {
@@ -93,6 +94,8 @@ function encoderFlavour(input: TensorInfo): EncoderInputFlavour | string {
   }
   return `an input of type ${input.type ?? '?'} and shape [${input.shape?.join(',') ?? '?'}]`
 }
+
+const isEncoderFlavour = (value: string): value is EncoderInputFlavour => (ENCODER_INPUT_FLAVOURS as readonly string[]).includes(value)
 
 export function detectEncoder(io: ModelIo, inputName?: string): EncoderIo {
   const input = inputName
@@ -111,8 +114,6 @@ export function detectEncoder(io: ModelIo, inputName?: string): EncoderIo {
     throw new Error(`${sam2 ? 'encoder looks like SAM2, which this runtime does not support' : 'encoder has no image_embeddings output'} (outputs: ${names(io.outputs)})`)
   }
   const flavour = encoderFlavour(input)
-  if (flavour !== 'nchw-normalized-1024' && flavour !== 'hwc-float-longest-1024' && flavour !== 'hwc-uint8-longest-1024') {
-    throw new Error(`unknown encoder input ${input.name}: ${flavour}`)
-  }
+  if (!isEncoderFlavour(flavour)) throw new Error(`unknown encoder input ${input.name}: ${flavour}`)
   return { flavour, inputName: input.name, outputName: output.name }
 }

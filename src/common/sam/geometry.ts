@@ -7,6 +7,11 @@ export const SAM_CANVAS = 1024
 export const SAM_LOW_RES = 256
 export const SAM_GRID = 64
 export const SAM_FEATURES = 256
+/** Canvas pixels per embedding cell side. */
+export const SAM_CELL = SAM_CANVAS / SAM_GRID
+
+/** The canvas coordinate of cell `i`'s centre (rows and columns alike). */
+export const cellCentre = (i: number): number => SAM_CELL * i + SAM_CELL / 2
 
 export interface Size {
   readonly width: number

@@ -3,6 +3,7 @@
  * encoder/decoder pair and how to feed it. Validated with zod; paths are relative to the folder.
  */
 import { z } from 'zod'
+import { parseJsonRecord } from '../util/jsonRecord'
 
 export const MANIFEST_FILE = 'manifest.json'
 export const MANIFEST_SCHEMA_VERSION = 1
@@ -64,16 +65,5 @@ export type ModelManifest = z.infer<typeof modelManifestSchema>
 
 /** Parses manifest JSON text; errors name the offending field path. */
 export function parseModelManifest(text: string, where = MANIFEST_FILE): ModelManifest {
-  let json: unknown
-  try {
-    json = JSON.parse(text)
-  } catch (error) {
-    throw new Error(`${where}: not valid JSON (${error instanceof Error ? error.message : String(error)})`)
-  }
-  const parsed = modelManifestSchema.safeParse(json)
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`)
-    throw new Error(`${where}: invalid model manifest: ${issues.join('; ')}`)
-  }
-  return parsed.data
+  return parseJsonRecord(modelManifestSchema, text, where, 'model manifest')
 }

@@ -2,7 +2,7 @@
  * What the rest of the studio (the PerSAM engine, the studio API) needs from a SAM model, as
  * plain data: the worker-backed runtime in src/main/services/sam implements these ports.
  */
-import type { SamGeometry, Size } from './geometry'
+import { SAM_FEATURES, SAM_GRID, SAM_LOW_RES, type SamGeometry, type Size } from './geometry'
 import type { CocoRle } from '../mask/rle'
 import type { PromptBox, PromptPoint } from './prompts'
 
@@ -15,10 +15,17 @@ export interface ImageEmbedding {
   readonly geometry: SamGeometry
 }
 
-export const EMBEDDING_DIMS = [256, 64, 64] as const
-export const EMBEDDING_LENGTH = 256 * 64 * 64
+export const EMBEDDING_DIMS = [SAM_FEATURES, SAM_GRID, SAM_GRID] as const
+export const EMBEDDING_LENGTH = SAM_FEATURES * SAM_GRID * SAM_GRID
+/** Values in one low-res logits plane (SAM_LOW_RES x SAM_LOW_RES). */
+export const LOW_RES_PLANE = SAM_LOW_RES * SAM_LOW_RES
 
-export interface DecodeRequest {
+/**
+ * One decoder call. `K` (the mask output kind) and `F` (the fusion weights, or their absence) are
+ * inferred from the request and select the result type (DecodeResult<K, FusedFor<F>>), so callers
+ * read `rles`, `binaryMasks`, `masks` or `fused` without assertions.
+ */
+export interface DecodeRequest<K extends MaskOutput = MaskOutput, F extends FusionWeightsOrNone = FusionWeightsOrNone> {
   readonly embedding: ImageEmbedding
   /** Clicks in image pixels; label 1 positive, 0 negative. */
   readonly points: readonly PromptPoint[]
@@ -44,16 +51,19 @@ export interface DecodeRequest {
    * What `masks` carries: the logits (default), the masks binarised in the inference worker (a
    * quarter of the bytes), or nothing when only the extents and low-res logits are needed.
    */
-  readonly maskOutput?: MaskOutput
+  readonly maskOutput?: K
   /**
    * PerSAM-F's fusion weights for multimask outputs 1..3: when given, `fused` carries their
    * weighted sum, computed where the logits are (the inference worker) so three full-size planes
    * need not travel to the caller only to be summed.
    */
-  readonly fusionWeights?: FusionWeights | null
+  readonly fusionWeights?: F
 }
 
 export type FusionWeights = readonly [number, number, number]
+export type FusionWeightsOrNone = FusionWeights | null | undefined
+/** `fused` is a FusedMultimask when the request gave fusion weights, null when it did not. */
+export type FusedFor<F extends FusionWeightsOrNone> = F extends FusionWeights ? FusedMultimask : null
 
 /** The weighted sum of multimask outputs 1..3: its low-res logits and the extent of its full mask. */
 export interface FusedMultimask {
@@ -75,15 +85,10 @@ export interface MaskExtent {
   readonly y1: number
 }
 
-export interface DecodeResult {
+/** What every decode returns, whatever mask output it asked for. */
+interface DecodeOutputs {
   /** 4 for a multimask export: index 0 single-mask, 1..3 multimask. */
   readonly maskCount: number
-  /** [maskCount, outputSize.height, outputSize.width] logits (binarise with > 0); empty unless maskOutput is 'logits'. */
-  readonly masks: Float32Array
-  /** [maskCount, outputSize.height, outputSize.width] of 0/1 when maskOutput is 'binary', else null. */
-  readonly binaryMasks: Uint8Array | null
-  /** One uncompressed COCO RLE per mask at the image's full size when maskOutput is 'rle', else null. */
-  readonly rles: readonly CocoRle[] | null
   /** One per mask plane, always. */
   readonly extents: readonly MaskExtent[]
   readonly outputSize: Size
@@ -93,8 +98,40 @@ export interface DecodeResult {
   readonly lowResLogits: Float32Array
   /** One entry per requested fullSizeMasks index: [height * width] of 0/1 at the image size. */
   readonly fullSizeMasks: readonly { readonly index: number; readonly mask: Uint8Array }[]
-  /** Present when fusionWeights were given. */
-  readonly fused?: FusedMultimask | null
+}
+
+/** The masks themselves, in the form the request's maskOutput asked for. */
+export type MaskPayload =
+  /** [maskCount, outputSize.height, outputSize.width] logits (binarise with > 0). */
+  | { readonly maskOutput: 'logits'; readonly masks: Float32Array }
+  /** [maskCount, outputSize.height, outputSize.width] of 0/1. */
+  | { readonly maskOutput: 'binary'; readonly binaryMasks: Uint8Array }
+  /** One uncompressed COCO RLE per mask at the image's full size. */
+  | { readonly maskOutput: 'rle'; readonly rles: readonly CocoRle[] }
+  | { readonly maskOutput: 'none' }
+
+/**
+ * A decoder call's outputs. `K` narrows the mask payload (a union of kinds stays a discriminated
+ * union on `maskOutput`); `Fused` is FusedMultimask when fusion weights were given, else null.
+ */
+export type DecodeResult<K extends MaskOutput = MaskOutput, Fused extends FusedMultimask | null = FusedMultimask | null> = DecodeOutputs &
+  Extract<MaskPayload, { readonly maskOutput: K }> & { readonly fused: Fused }
+
+/**
+ * Narrows a result to what its request selects, checking that the producer honoured the request
+ * (the one place a runtime that returns the general union, such as the inference worker's reply,
+ * becomes the specific type).
+ */
+export function resultForRequest<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(
+  request: DecodeRequest<K, F>,
+  result: DecodeResult,
+): DecodeResult<K, FusedFor<F>> {
+  const wanted = request.maskOutput ?? 'logits'
+  if (result.maskOutput !== wanted) throw new Error(`decoder returned '${result.maskOutput}' masks, the request asked for '${wanted}'`)
+  if (Boolean(request.fusionWeights) !== Boolean(result.fused)) {
+    throw new Error(request.fusionWeights ? 'decoder did not return the fused multimask the request asked for' : 'decoder returned a fused multimask nobody asked for')
+  }
+  return result as DecodeResult<K, FusedFor<F>>
 }
 
 export interface DecoderCapabilities {
@@ -105,10 +142,10 @@ export interface DecoderCapabilities {
 
 export interface SamDecoderPort {
   readonly capabilities: DecoderCapabilities
-  decode(request: DecodeRequest): Promise<DecodeResult>
+  decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(request: DecodeRequest<K, F>): Promise<DecodeResult<K, FusedFor<F>>>
 }
 
-/** One plane of a [maskCount, ...] result, without copying. */
-export function maskPlane(values: Float32Array, index: number, planeSize: number): Float32Array {
-  return values.subarray(index * planeSize, (index + 1) * planeSize)
+/** A copy of candidate `index`'s low-res logits, ready to feed back as maskInput. */
+export function lowResPlane(lowResLogits: Float32Array, index: number): Float32Array {
+  return lowResLogits.slice(index * LOW_RES_PLANE, (index + 1) * LOW_RES_PLANE)
 }

@@ -3,11 +3,17 @@
  * scales and rotations, on cluttered backgrounds with similar-coloured distractors; some photos
  * lack the object, some show it twice. Index 00 (the reference) always shows exactly one.
  */
+import { makeArrangementTemplate, renderArrangementScene } from './arrangements'
 import { makeObjectTemplate, type ObjectTemplate } from './objects'
 import { Random, seedFor } from './random'
 import { renderScene, type RenderedScene } from './scene'
 
+/** 'parts': coloured parts, single-colour distractors; 'arrangements': look-alikes made of the same parts, occluders, gradient backgrounds. */
+export type SyntheticRecipe = 'parts' | 'arrangements'
+export const SYNTHETIC_RECIPES: readonly SyntheticRecipe[] = ['parts', 'arrangements']
+
 export interface SyntheticDatasetOptions {
+  readonly recipe: SyntheticRecipe
   readonly seed: number
   readonly objectCount: number
   readonly minImages: number
@@ -19,6 +25,7 @@ export interface SyntheticDatasetOptions {
 }
 
 export const DEFAULT_DATASET_OPTIONS: SyntheticDatasetOptions = {
+  recipe: 'parts',
   seed: 20231,
   objectCount: 24,
   minImages: 5,
@@ -43,6 +50,7 @@ export interface SyntheticImageSpec {
 }
 
 export interface SyntheticObject {
+  readonly recipe: SyntheticRecipe
   readonly template: ObjectTemplate
   readonly images: readonly SyntheticImageSpec[]
 }
@@ -52,7 +60,7 @@ export function generateDatasetSpec(options: Partial<SyntheticDatasetOptions> = 
   const objects: SyntheticObject[] = []
   for (let i = 0; i < config.objectCount; i++) {
     const rng = new Random(seedFor(config.seed, `object-${i}`))
-    const template = makeObjectTemplate(rng, i, i % 2 === 1)
+    const template = config.recipe === 'arrangements' ? makeArrangementTemplate(rng, i) : makeObjectTemplate(rng, i, i % 2 === 1)
     const count = rng.int(config.minImages, config.maxImages)
     const images: SyntheticImageSpec[] = []
     for (let k = 0; k < count; k++) {
@@ -61,13 +69,14 @@ export function generateDatasetSpec(options: Partial<SyntheticDatasetOptions> = 
       const instanceCount: 0 | 1 | 2 = k === 0 ? 1 : roll < config.absentRate ? 0 : roll < config.absentRate + config.twoInstanceRate ? 2 : 1
       images.push({ index: String(k).padStart(2, '0'), width, height, instanceCount, seed: seedFor(config.seed, `${template.name}/${k}`) })
     }
-    objects.push({ template, images })
+    objects.push({ recipe: config.recipe, template, images })
   }
   return objects
 }
 
 export function renderSyntheticImage(object: SyntheticObject, image: SyntheticImageSpec): RenderedScene {
   const rng = new Random(image.seed)
+  if (object.recipe === 'arrangements') return renderArrangementScene(object.template, image, rng)
   return renderScene(
     object.template,
     {

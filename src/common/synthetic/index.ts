@@ -1,5 +1,5 @@
-export { DEFAULT_DATASET_OPTIONS, generateDatasetSpec, renderSyntheticImage } from './dataset'
-export type { SyntheticDatasetOptions, SyntheticImageSpec, SyntheticObject } from './dataset'
+export { DEFAULT_DATASET_OPTIONS, generateDatasetSpec, renderSyntheticImage, SYNTHETIC_RECIPES } from './dataset'
+export type { SyntheticDatasetOptions, SyntheticRecipe, SyntheticImageSpec, SyntheticObject } from './dataset'
 export type { ObjectTemplate, Part } from './objects'
 export { Random, seedFor } from './random'
 export type { RenderedScene } from './scene'

@@ -18,7 +18,7 @@ export interface RenderedScene {
   readonly instanceMasks: readonly Uint8Array[]
 }
 
-interface Item {
+export interface Item {
   readonly parts: readonly Part[]
   readonly placement: Placement
 }
@@ -40,7 +40,7 @@ function textureOffset(texture: Texture, u: number, v: number): number {
   }
 }
 
-function paintItem(rgb: Uint8Array, width: number, height: number, item: Item, noise: Random, mask: Uint8Array | null): void {
+export function paintItem(rgb: Uint8Array, width: number, height: number, item: Item, noise: Random, mask: Uint8Array | null): void {
   for (const part of item.parts) {
     const b = shapeBounds(part.shape, item.placement)
     const x0 = Math.max(0, Math.floor(b.x0))
@@ -62,7 +62,7 @@ function paintItem(rgb: Uint8Array, width: number, height: number, item: Item, n
   }
 }
 
-function paintBackground(rgb: Uint8Array, width: number, height: number, rng: Random): void {
+export function paintBackground(rgb: Uint8Array, width: number, height: number, rng: Random): void {
   const grid = 5
   const hue = rng.range(0, 360)
   const corners: Rgb[] = []
@@ -105,7 +105,7 @@ export interface SceneOptions {
 }
 
 /** Object radius in object units: parts reach about 1.1 from the centre. */
-const OBJECT_RADIUS = 1.15
+export const OBJECT_RADIUS = 1.15
 
 export function renderScene(target: ObjectTemplate, options: SceneOptions, rng: Random): RenderedScene {
   const { width, height } = options

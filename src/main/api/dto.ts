@@ -31,12 +31,22 @@ export function annotationInfo(project: Project, annotation: Annotation): Annota
 
 export function imageItemDto(item: ImageListItem): ImageItemDto {
   const annotationCount = Object.values(item.counts).reduce((sum, n) => sum + n, 0)
-  return { id: item.id, fileName: item.relPath, width: item.width, height: item.height, state: item.state, annotationCount, minScore: item.minScore }
+  return {
+    id: item.id,
+    fileName: item.relPath,
+    width: item.width,
+    height: item.height,
+    contentHash: item.contentHash,
+    state: item.state,
+    annotationCount,
+    minScore: item.minScore,
+  }
 }
 
 export function categoryDto(project: Project, category: Category): CategoryDto {
   const counts = project.images.annotationCounts(category.id)
-  const referenceCount = project.references.members(project.references.defaultSet(category.id).id).length
+  const set = project.references.findDefaultSet(category.id)
+  const referenceCount = set ? project.references.members(set.id).length : 0
   return {
     id: category.id,
     name: category.name,

@@ -4,25 +4,28 @@
  */
 import type { StudioContext } from './context'
 import type { Handlers } from './dispatch'
+import { browseHandlers } from './handlers/browseHandlers'
+import { calibrationHandlers } from './handlers/calibrationHandlers'
 import { editHandlers } from './handlers/editHandlers'
 import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
 import { queueHandlers } from './handlers/queueHandlers'
-
-/** Native dialogs exist only in the desktop app; other hosts leave this out. */
-export interface DialogService {
-  pickPath(kind: 'folder' | 'open-file' | 'save-file', title: string, defaultName?: string): Promise<string | null>
-}
+import { guardWrites } from './writeGuard'
 
 export function createHandlers(context: StudioContext): Handlers {
-  return {
-    ...projectHandlers(context),
-    ...imageHandlers(context),
-    ...editHandlers(context),
-    ...jobHandlers(context),
-    ...modelHandlers(context),
-    ...queueHandlers(context),
-  }
+  return guardWrites(
+    {
+      ...projectHandlers(context),
+      ...imageHandlers(context),
+      ...editHandlers(context),
+      ...jobHandlers(context),
+      ...modelHandlers(context),
+      ...browseHandlers(context),
+      ...calibrationHandlers(context),
+      ...queueHandlers(context),
+    },
+    context,
+  )
 }

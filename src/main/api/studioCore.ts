@@ -8,7 +8,8 @@ import { studioDataDir } from '../services/models/modelPaths'
 import { StudioContext } from './context'
 import { createDispatch, type Dispatch } from './dispatch'
 import { EventHub } from './events'
-import { createHandlers, type DialogService } from './handlers'
+import type { DialogService } from './dialogs'
+import { createHandlers } from './handlers'
 
 export interface StudioCoreOptions {
   readonly host: AppHost

@@ -2,7 +2,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { app, BrowserWindow, session } from 'electron'
-import { resolveMedia } from '../api/media'
+import { mediaReply } from '../api/media'
 import { createStudioCore } from '../api/studioCore'
 import { contentSecurityPolicy } from '../security/csp'
 import { isAllowedNavigation, originOf } from '../security/navigation'
@@ -71,7 +71,7 @@ export function runDesktopApp(): void {
     // The studio's own data folder, not Electron's userData: the CLI and browser mode see the same
     // models, recent projects and demo project.
     const core = await createStudioCore({ host: 'electron', dialogs: electronDialogs(() => window) })
-    handleAppProtocol(path.join(outDir, '../renderer'), (pathname) => resolveMedia(core.context, pathname))
+    handleAppProtocol(path.join(outDir, '../renderer'), (request) => mediaReply(core.context, request))
     registerIpc(core.dispatch, appOrigin)
 
     window = new BrowserWindow({

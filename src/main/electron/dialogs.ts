@@ -1,5 +1,5 @@
 import { dialog, type BrowserWindow } from 'electron'
-import type { DialogService } from '../api/handlers'
+import type { DialogService } from '../api/dialogs'
 
 /** Native pickers, attached to the studio window so they are modal to it. */
 export function electronDialogs(window: () => BrowserWindow | null): DialogService {

@@ -8,6 +8,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto'
 import type { IncomingMessage } from 'node:http'
 
 export const TOKEN_HEADER = 'x-studio-token'
+/** The reason given when only the token is wrong (host and origin are fine): e.g. a tab from before a restart. */
+export const TOKEN_REFUSED = 'missing or wrong token'
 
 export function createToken(): string {
   return randomBytes(32).toString('base64url')
@@ -69,5 +71,5 @@ export function checkAccess(
   if (candidates.some((candidate) => candidate !== null && safeEqual(candidate, policy.token))) {
     return { allowed: true }
   }
-  return { allowed: false, reason: 'missing or wrong token' }
+  return { allowed: false, reason: TOKEN_REFUSED }
 }

@@ -2,26 +2,23 @@
 import { createReadStream } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import type { StudioContext } from '../api/context'
-import { isMediaPath, resolveMedia } from '../api/media'
+import { isMediaPath, mediaReply } from '../api/media'
 import type { ExtraRoute } from './server'
 
 export function mediaRoute(context: StudioContext): ExtraRoute {
   return async (request, response, url) => {
     if (!isMediaPath(url.pathname)) return false
-    const media = request.method === 'GET' ? await resolveMedia(context, url.pathname).catch(() => null) : null
-    if (!media) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' })
-      response.end('no such image')
+    const method = request.method ?? 'GET'
+    const reply = await mediaReply(context, { method, pathname: url.pathname, ifNoneMatch: request.headers['if-none-match'] })
+    if (reply.status !== 200) {
+      response.writeHead(reply.status, reply.headers)
+      response.end(reply.body)
       return true
     }
-    const info = await stat(media.file)
-    response.writeHead(200, {
-      'content-type': media.contentType,
-      'content-length': String(info.size),
-      'cache-control': 'private, max-age=3600',
-      'x-content-type-options': 'nosniff',
-    })
-    await new Promise<void>((resolve, reject) => createReadStream(media.file).on('error', reject).on('end', resolve).pipe(response))
+    const info = await stat(reply.file)
+    response.writeHead(200, { ...reply.headers, 'content-length': String(info.size) })
+    if (method === 'HEAD') response.end()
+    else await new Promise<void>((resolve, reject) => createReadStream(reply.file).on('error', reject).on('end', resolve).pipe(response))
     return true
   }
 }

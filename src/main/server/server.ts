@@ -11,11 +11,15 @@ import { fromWireJson, toWireJson } from '../../common/ipc/wire'
 import type { Dispatch } from '../api/dispatch'
 import type { EventHub } from '../api/events'
 import { contentSecurityPolicy } from '../security/csp'
-import { checkAccess, cookieName, createToken, type AccessPolicy } from './auth'
+import { decodeUrlPath } from '../services/web/staticFiles'
+import { checkAccess, cookieName, createToken, TOKEN_REFUSED, type AccessPolicy } from './auth'
+import { BodyRefused, ByteBudget, readBody } from './requestBody'
+import { isPageNavigation, sendRestartedPage } from './restartedPage'
 import { serveStatic } from './staticFiles'
 
 export const LOOPBACK_HOST = '127.0.0.1'
 const MAX_BODY_BYTES = 64 * 1024 * 1024
+const MAX_BODY_BYTES_IN_FLIGHT = 256 * 1024 * 1024
 
 /** Serves routes outside /api and the renderer, e.g. /media/...; returns false when not handled. */
 export type ExtraRoute = (request: IncomingMessage, response: ServerResponse, url: URL) => Promise<boolean>
@@ -29,6 +33,10 @@ export interface StudioServerOptions {
   readonly port?: number
   readonly token?: string
   readonly routes?: readonly ExtraRoute[]
+  /** Largest request body one request may send (413 past it). */
+  readonly maxBodyBytes?: number
+  /** Request body bytes all requests together may hold (503 with Retry-After past it). */
+  readonly maxBodyBytesInFlight?: number
 }
 
 export interface StudioServer {
@@ -37,6 +45,8 @@ export interface StudioServer {
   readonly launchUrl: string
   readonly token: string
   readonly port: number
+  /** Request body bytes currently held against the shared budget. */
+  readonly bodyBytesInFlight: number
   close(): Promise<void>
 }
 
@@ -50,22 +60,15 @@ function sendJson(response: ServerResponse, status: number, body: string, header
   response.end(body)
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length
-    if (size > MAX_BODY_BYTES) throw new Error(`request body exceeds ${MAX_BODY_BYTES} bytes`)
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks).toString('utf8')
-}
-
 export async function startStudioServer(options: StudioServerOptions): Promise<StudioServer> {
   const token = options.token ?? createToken()
   const sockets = new Set<WebSocket>()
   let policy: AccessPolicy = { token, port: 0 }
   let securityHeaders: Record<string, string> = {}
+  const bodyLimits = {
+    maxBytes: options.maxBodyBytes ?? MAX_BODY_BYTES,
+    budget: new ByteBudget(options.maxBodyBytesInFlight ?? MAX_BODY_BYTES_IN_FLIGHT),
+  }
 
   async function handleApi(request: IncomingMessage, response: ServerResponse, channel: string): Promise<void> {
     if (request.method !== 'POST') return sendJson(response, 405, toWireJson(fail('invalid-request', 'use POST')))
@@ -74,9 +77,15 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     }
     let payload: unknown
     try {
-      const body = await readBody(request)
+      const body = await readBody(request, response, bodyLimits)
       payload = body === '' ? {} : fromWireJson(body)
     } catch (error) {
+      if (error instanceof BodyRefused) {
+        // Close the connection rather than read the rest of a body nobody will use.
+        const retry: Record<string, string> = error.status === 503 ? { 'retry-after': '1' } : {}
+        const code = error.status === 413 ? 'invalid-request' : 'conflict'
+        return sendJson(response, error.status, toWireJson(fail(code, error.message)), { ...retry, connection: 'close' })
+      }
       const message = error instanceof Error ? error.message : String(error)
       return sendJson(response, 400, toWireJson(fail('invalid-request', `unreadable request body: ${message}`)))
     }
@@ -89,7 +98,10 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     const url = new URL(request.url ?? '/', `http://${LOOPBACK_HOST}:${policy.port}`)
     const queryToken = url.pathname === '/' ? url.searchParams.get('token') : null
     const access = checkAccess(request, policy, queryToken)
-    if (!access.allowed) return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    if (!access.allowed) {
+      if (isPageNavigation(request, url) && access.reason === TOKEN_REFUSED) return sendRestartedPage(response)
+      return sendJson(response, 403, toWireJson(fail('unauthorized', access.reason)))
+    }
 
     if (queryToken !== null) {
       // Trade the one-time URL token for an HttpOnly cookie, then drop it from the address bar.
@@ -99,7 +111,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
       })
       return void response.end()
     }
-    if (url.pathname.startsWith('/api/')) return handleApi(request, response, decodeURIComponent(url.pathname.slice(5)))
+    const decodedPath = decodeUrlPath(url.pathname)
+    if (decodedPath === null) return sendJson(response, 400, toWireJson(fail('invalid-request', 'malformed %-encoding in the URL path')))
+    if (url.pathname.startsWith('/api/')) return handleApi(request, response, decodedPath.slice(5))
     for (const route of options.routes ?? []) {
       if (await route(request, response, url)) return
     }
@@ -148,6 +162,9 @@ export async function startStudioServer(options: StudioServerOptions): Promise<S
     launchUrl: `${url}/?token=${token}`,
     token,
     port,
+    get bodyBytesInFlight() {
+      return bodyLimits.budget.inUse
+    },
     async close() {
       unsubscribe()
       for (const ws of sockets) ws.terminate()

@@ -1,6 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { modelSettingsSchema, parseRecord, uniqueModelId } from '../../../src/common/models/records'
+import { modelSettingsSchema, uniqueModelId } from '../../../src/common/models/records'
+import { parseJsonRecord } from '../../../src/common/util/jsonRecord'
 import { TransferRate } from '../../../src/common/models/transferRate'
 
 const MODEL_ID = /^[a-z0-9][a-z0-9._-]*$/
@@ -24,10 +25,10 @@ describe('uniqueModelId', () => {
   })
 })
 
-describe('parseRecord', () => {
+describe('parseJsonRecord', () => {
   it('names the file and the field of a bad settings file', () => {
-    expect(() => parseRecord(modelSettingsSchema, '{"schemaVersion":1,"selectedModelId":null,"provider":"tpu"}', 'settings.json')).toThrow(/^settings\.json: provider: /)
-    expect(parseRecord(modelSettingsSchema, '{"schemaVersion":1,"selectedModelId":"x","provider":"cpu"}', 's.json')).toEqual({ schemaVersion: 1, selectedModelId: 'x', provider: 'cpu' })
+    expect(() => parseJsonRecord(modelSettingsSchema, '{"schemaVersion":1,"selectedModelId":null,"provider":"tpu"}', 'settings.json')).toThrow(/^settings\.json: provider: /)
+    expect(parseJsonRecord(modelSettingsSchema, '{"schemaVersion":1,"selectedModelId":"x","provider":"cpu"}', 's.json')).toEqual({ schemaVersion: 1, selectedModelId: 'x', provider: 'cpu' })
   })
 })
 

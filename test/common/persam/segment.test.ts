@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { combineConfidence, DEFAULT_CONFIDENCE_MODEL } from '../../../src/common/persam/confidence'
 import { segmentImage } from '../../../src/common/persam/segment'
 import type { PreparedTarget } from '../../../src/common/persam/target'
-import type { DecodeRequest, DecodeResult, ImageEmbedding, SamDecoderPort } from '../../../src/common/sam/port'
+import { resultForRequest, type DecodeRequest, type ImageEmbedding, type MaskPayload, type SamDecoderPort } from '../../../src/common/sam/port'
 import { fuseMultimask, maskExtents } from '../../../src/common/sam/postprocess'
 
 const SIZE = 64
@@ -41,7 +41,7 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
   const requests: DecodeRequest[] = []
   const decoder: SamDecoderPort = {
     capabilities: { maskCount: 4, persamInputs },
-    async decode(request): Promise<DecodeResult> {
+    async decode(request) {
       requests.push(request)
       const plane = SIZE * SIZE
       const masks = new Float32Array(4 * plane).fill(-10)
@@ -51,18 +51,19 @@ function scripted(square: { x0: number; y0: number; x1: number; y1: number } | n
         }
       }
       const output = request.maskOutput ?? 'logits'
-      return {
+      if (output === 'rle') throw new Error('the scripted decoder does not encode RLE')
+      const payload: MaskPayload =
+        output === 'logits' ? { maskOutput: 'logits', masks } : output === 'binary' ? { maskOutput: 'binary', binaryMasks: Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) } : { maskOutput: 'none' }
+      return resultForRequest(request, {
+        ...payload,
         maskCount: 4,
-        masks: output === 'logits' ? masks : new Float32Array(0),
-        binaryMasks: output === 'binary' ? Uint8Array.from(masks, (v) => (v > 0 ? 1 : 0)) : null,
-        rles: null,
         extents: maskExtents(masks, 4, SIZE, SIZE),
         outputSize: { width: SIZE, height: SIZE },
         iouPredictions: Float32Array.of(0.5, 0.6, 0.9, 0.7),
         lowResLogits: new Float32Array(4 * 65536),
         fullSizeMasks: [],
         fused: request.fusionWeights ? fuseMultimask(request.fusionWeights, masks, new Float32Array(4 * 65536), SIZE, SIZE) : null,
-      }
+      })
     },
   }
   return { decoder, requests }
@@ -93,6 +94,22 @@ describe('segmentImage cascade', () => {
     expect(result.instances).toHaveLength(1)
     expect(result.instances[0]!.chosenMask).toBe(2)
     expect(result.instances[0]!.signals.featureSimilarity).toBeCloseTo(1, 5)
+  })
+
+  it('carries the extra proposal signals: shape of the mask, stability, area against the reference', async () => {
+    const { decoder } = scripted({ x0: 0, y0: 20, x1: 8, y1: 28 })
+    const prepared = { ...target('persam'), referenceAreaFraction: 32 / (SIZE * SIZE) }
+    const result = await segmentImage(prepared, embedding(), decoder, { candidates: 1, absentThreshold: 0 })
+    const signals = result.instances[0]!.signals
+    expect(signals.areaFraction).toBeCloseTo(64 / (SIZE * SIZE), 10)
+    expect(signals.areaRatio).toBeCloseTo(2, 10)
+    expect(signals.components).toBe(1)
+    // The square touches the left border along 8 of its 252 pixels.
+    expect(signals.borderContact).toBeCloseTo(8 / 252, 10)
+    // The scripted low-res logits are all 0: in the loose mask, never in the strict one.
+    expect(signals.stability).toBe(0)
+    expect(signals.candidateRank).toBe(0)
+    expect(signals.peakValue).toBeCloseTo(signals.peak, 10)
   })
 
   it('PerSAM on a decoder without the PerSAM inputs runs the standard decoder first and says so', async () => {
@@ -133,6 +150,29 @@ describe('segmentImage cascade', () => {
     expect(result.absent).toBe(true)
     expect(result.bestConfidence).toBeGreaterThan(0.5)
     expect(result.bestConfidence).toBeLessThan(0.999)
+  })
+
+  it('without a threshold keeps the weak proposal and never calls the image absent', async () => {
+    const { decoder } = scripted({ x0: 20, y0: 20, x1: 28, y1: 28 })
+    const result = await segmentImage(target('persam'), embedding(), decoder, { candidates: 1, absentThreshold: null })
+    expect(result.absent).toBe(false)
+    expect(result.instances).toHaveLength(1)
+    const empty = await segmentImage(target('persam'), embedding(), scripted(null).decoder, { candidates: 2, absentThreshold: null })
+    expect(empty).toMatchObject({ absent: false, instances: [] })
+  })
+
+  it('counts kept masks in maxInstances and never proposes their pixels again', async () => {
+    const { decoder, requests } = scripted({ x0: 20, y0: 20, x1: 28, y1: 28 })
+    const kept = { width: SIZE, height: SIZE, data: new Uint8Array(SIZE * SIZE) }
+    for (let y = 20; y < 28; y++) kept.data.fill(1, y * SIZE + 20, y * SIZE + 28)
+    const full = await segmentImage(target('persam'), embedding(), decoder, { maxInstances: 1, keptMasks: [kept] })
+    // The image holds its one instance already: no decoder call, no instance, not absent.
+    expect(full).toMatchObject({ instances: [], absent: false })
+    expect(requests).toHaveLength(0)
+    // Room for one more: the only object found is the kept one, so nothing new is proposed.
+    const more = await segmentImage(target('persam'), embedding(), decoder, { maxInstances: 2, keptMasks: [kept], absentThreshold: 0 })
+    expect(more).toMatchObject({ instances: [], absent: false })
+    expect(requests.length).toBeGreaterThan(0)
   })
 
   it('refuses nonsensical options', async () => {

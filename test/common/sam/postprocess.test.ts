@@ -7,7 +7,7 @@ import { fuseMultimask, maskExtents, postprocessLowRes, resizeBilinear, threshol
 const size = (width: number, height: number) => ({ width, height })
 
 describe('resizeBilinear (torch interpolate, align_corners=False, no antialias)', () => {
-  it('downscaling 1024 -> 64 averages exactly the pixels at 16i+7 and 16i+8 (persam-algorithm.md §1.4)', () => {
+  it('downscaling 1024 -> 64 averages exactly the pixels at 16i+7 and 16i+8 (the cell-centre rule of docs/persam-algorithm.md, section 1)', () => {
     const line = Float32Array.from({ length: 1024 }, (_, x) => x * x)
     const out = resizeBilinear(line, size(1024, 1), size(64, 1))
     for (let i = 0; i < 64; i++) expect(out[i]).toBeCloseTo(((16 * i + 7) ** 2 + (16 * i + 8) ** 2) / 2, 1)

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { mediaPath } from '../../../src/common/ipc/media'
 import { demoPhotos, renderDemoPhoto } from '../../../src/common/synthetic'
 import { resolveMedia } from '../../../src/main/api/media'
 import { createStudioCore, type StudioCore } from '../../../src/main/api/studioCore'
@@ -52,49 +53,57 @@ describe('media by id, confined to the open project', () => {
   })
 
   const get = (pathname: string) => fetch(`${server.url}${pathname}`, { headers: { [TOKEN_HEADER]: server.token } })
+  /** The absolute media path of an image of the open project, as the renderer builds it. */
+  const media = (imageId: number, kind: 'preview' | 'thumb'): string => {
+    const image = core.context.current!.project.images.get(imageId)!
+    return `/${mediaPath(image, kind)}`
+  }
 
   it('serves previews and thumbnails of the open project as JPEG, oriented and bounded', async () => {
-    const thumb = await get('/media/image/1/thumb')
+    const thumb = await get(media(1, 'thumb'))
     expect(thumb.status).toBe(200)
     const meta = await sharp(Buffer.from(await thumb.arrayBuffer())).metadata()
     expect(meta.format).toBe('jpeg')
     expect(Math.max(meta.width!, meta.height!)).toBe(256)
-    const preview = await get('/media/image/1/preview')
+    const preview = await get(media(1, 'preview'))
     const previewMeta = await sharp(Buffer.from(await preview.arrayBuffer())).metadata()
     expect([previewMeta.width, previewMeta.height]).toEqual([800, 600])
   })
 
   it('refuses ids of images not in the open project, path-like ids and other kinds', async () => {
+    const fingerprint = media(1, 'thumb').split('/')[4]!
     for (const pathname of [
-      '/media/image/4/preview',
-      '/media/image/0/thumb',
-      '/media/image/-1/thumb',
-      '/media/image/1.5/thumb',
-      '/media/image/1/original',
-      '/media/image/..%2F..%2Fproject.sqlite/thumb',
-      '/media/image/1/../../../etc/passwd',
-      '/media/image/99999999999999999999/thumb',
+      `/media/image/4/${fingerprint}/preview`,
+      `/media/image/0/${fingerprint}/thumb`,
+      `/media/image/-1/${fingerprint}/thumb`,
+      `/media/image/1.5/${fingerprint}/thumb`,
+      `/media/image/1/${fingerprint}/original`,
+      '/media/image/1/thumb',
+      `/media/image/..%2F..%2Fproject.sqlite/${fingerprint}/thumb`,
+      `/media/image/1/${fingerprint}/../../../etc/passwd`,
+      `/media/image/99999999999999999999/${fingerprint}/thumb`,
       `/media/${encodeURIComponent(path.join(DEMO, 'photo-00.jpg'))}`,
     ]) {
       const response = await get(pathname)
       expect(response.status, pathname).toBe(404)
       expect(response.headers.get('content-type')).not.toBe('image/jpeg')
     }
-    expect(await resolveMedia(core.context, '/media/image/4/thumb')).toBeNull()
-    expect(await resolveMedia(core.context, '/media/image/1/thumb')).not.toBeNull()
+    expect(await resolveMedia(core.context, `/media/image/4/${fingerprint}/thumb`)).toBeNull()
+    expect(await resolveMedia(core.context, media(1, 'thumb'))).not.toBeNull()
   })
 
   it('refuses media without the token or from another origin', async () => {
-    expect((await fetch(`${server.url}/media/image/1/thumb`)).status).toBe(403)
-    const foreign = await fetch(`${server.url}/media/image/1/thumb`, { headers: { [TOKEN_HEADER]: server.token, origin: 'http://evil.example' } })
+    expect((await fetch(`${server.url}${media(1, 'thumb')}`)).status).toBe(403)
+    const foreign = await fetch(`${server.url}${media(1, 'thumb')}`, { headers: { [TOKEN_HEADER]: server.token, origin: 'http://evil.example' } })
     expect(foreign.status).toBe(403)
   })
 
   it('serves nothing once the project is closed', async () => {
+    const thumb = media(1, 'thumb')
     await core.dispatch('project:close', {}, { transport: 'in-process' })
-    expect((await get('/media/image/1/thumb')).status).toBe(404)
+    expect((await get(thumb)).status).toBe(404)
     await core.dispatch('project:open', { projectDir: otherProjectDir }, { transport: 'in-process' })
-    expect((await get('/media/image/1/thumb')).status).toBe(200)
+    expect((await get(thumb)).status).toBe(200)
   })
 })
 
@@ -113,10 +122,11 @@ describe('propagation as a background job', () => {
     await core.close()
     core = await createStudioCore({ host: 'cli', dataDir, log: () => {} })
     api = inProcessClient(core)
-    // Reopening resumes the interrupted job with only its pending images.
+    // Reopening resumes the interrupted job with only its pending images (once the file check passed).
     await api.call('project:open', { projectDir: demo.projectDir })
-    const [resumed] = (await api.call('job:list', {})).filter((job) => job.kind === 'propagation')
-    expect(resumed).toBeDefined()
+    const propagations = async () => (await api.call('job:list', {})).filter((job) => job.kind === 'propagation')
+    await expect.poll(async () => (await propagations()).length, { timeout: 30_000 }).toBe(1)
+    const [resumed] = await propagations()
     const done = await waitForJob(api, resumed!.id)
     expect(done.state).toBe('done')
     const report = done.report as { images: number }

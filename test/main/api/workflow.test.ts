@@ -8,6 +8,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { mediaPath } from '../../../src/common/ipc/media'
 import { decodeRle, decompressRle, maskIou } from '../../../src/common/mask'
 import { createStudioCore } from '../../../src/main/api/studioCore'
 import { resourcesDir } from '../../../src/main/services/system/paths'
@@ -55,7 +56,7 @@ async function workflow(kind: 'in-process' | 'http'): Promise<void> {
   const idOf = new Map(page.items.map((item) => [item.fileName, item.id]))
 
   if (api.get) {
-    const thumb = await api.get(`/media/image/${idOf.get('photo-00.jpg')}/thumb`)
+    const thumb = await api.get(`/${mediaPath(page.items.find((item) => item.fileName === 'photo-00.jpg')!, 'thumb')}`)
     expect(thumb.status).toBe(200)
     expect(thumb.contentType).toBe('image/jpeg')
     expect(Array.from(thumb.bytes.subarray(0, 2))).toEqual([0xff, 0xd8])

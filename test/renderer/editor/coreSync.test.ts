@@ -25,7 +25,7 @@ describe('the editor and the core, in step', () => {
     await editor.start()
     fake.hold('project:openDemo')
     const opening = editor.documents.openDemo()
-    fake.project = { projectDir: '/projects/demo', name: 'Demo', imagesRoot: '/i', imageCount: 5, annotationCount: 0, isDemo: true }
+    fake.project = { projectDir: '/projects/demo', name: 'Demo', imagesRoot: '/i', imageCount: 5, annotationCount: 0, isDemo: true, readOnly: null }
     fake.emit('project:changed', fake.project)
     // (whenIdle would wait for the held request too.)
     await vi.waitFor(() => expect(editor.doc.image?.image.id).toBe(1))
@@ -78,7 +78,7 @@ describe('the editor and the core, in step', () => {
     await editor.whenIdle()
     editor.press('Ctrl+Y')
     await editor.whenIdle()
-    expect(editor.session.notices.map((n) => n.message)).toEqual(['Redone: Accept'])
+    expect(editor.session.notices.map((n) => n.message)).toEqual(['Redone: Accept on img_001.jpg'])
     expect(editor.annotation(mask.id)?.status).toBe('accepted')
   })
 })

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { StudioError } from '../../../src/common/ipc/result'
+import { DEFAULT_ABSENT_THRESHOLD } from '../../../src/common/persam/confidence'
+import { DEFAULT_PROPAGATION } from '../../../src/renderer/src/editor/managers/JobsController'
 import { IMAGE_PAGE_SIZE } from '../../../src/renderer/src/editor/state'
 import { FakeStudio } from '../helpers/fakeStudio'
 import { TestEditor } from '../helpers/TestEditor'
@@ -21,7 +23,7 @@ describe('editor documents', () => {
 
   it('reopens the project the core already has open (a page reload in browser mode)', async () => {
     const fake = new FakeStudio()
-    fake.project = { projectDir: '/p', name: 'P', imagesRoot: '/p/i', imageCount: 5, annotationCount: 0, isDemo: false }
+    fake.project = { projectDir: '/p', name: 'P', imagesRoot: '/p/i', imageCount: 5, annotationCount: 0, isDemo: false, readOnly: null }
     const editor = new TestEditor(fake)
     await editor.start()
     expect(editor.doc.project?.projectDir).toBe('/p')
@@ -56,7 +58,7 @@ describe('editor documents', () => {
     expect(editor.doc.image?.image.id).toBe(2)
     editor.press('ArrowRight')
     await editor.whenIdle()
-    editor.press('A')
+    editor.press('ArrowLeft')
     await editor.whenIdle()
     expect(editor.doc.image?.image.id).toBe(2)
     editor.press('ArrowLeft')
@@ -212,6 +214,18 @@ describe('editor jobs', () => {
     expect(editor.jobs.byId(job!.id)?.state).toBe('done')
     expect(editor.doc.images.imageCounts?.['to-review']).toBe(2)
     expect(reference.isReference).toBe(true)
+  })
+
+  it("starts with the engine's absent threshold, and sends null (never absent) when it is switched off", async () => {
+    const editor = await TestEditor.withDemo()
+    editor.fake.addAnnotation({ imageId: 1, isReference: true })
+    await editor.documents.loadCategories()
+    expect(DEFAULT_PROPAGATION.absentThreshold).toBe(DEFAULT_ABSENT_THRESHOLD)
+    const job = await editor.jobs.startPropagation({ ...DEFAULT_PROPAGATION, categoryId: 1 })
+    editor.fake.finishJob(job!.id, { images: 0, proposals: 0, absent: 0, failed: [], secondsPerImage: 0 })
+    await editor.whenIdle()
+    await editor.jobs.startPropagation({ ...DEFAULT_PROPAGATION, categoryId: 1, absentThreshold: null })
+    expect(editor.fake.requestsTo('propagation:start').map((r) => r.absentThreshold)).toEqual([DEFAULT_ABSENT_THRESHOLD, null])
   })
 
   it('refuses to propagate a category without a reference, with an explanation', async () => {

@@ -37,8 +37,8 @@ describe('keymap', () => {
     const down = (combo: string, review: boolean) => matchShortcut(keyInput(combo, false), { review, phase: 'down' })?.command
     expect(down('Enter', false)).toBe('prompt.commit')
     expect(down('Enter', true)).toBe('review.accept')
-    expect(down('A', false)).toBe('image.previous')
-    expect(down('A', true)).toBe('review.absent')
+    expect(down('ArrowLeft', false)).toBe('image.previous')
+    expect(down('ArrowLeft', true)).toBe('review.previous')
     expect(down('D', true)).toBe('review.next')
     expect(down('ArrowRight', false)).toBe('image.next')
     expect(down('X', false)).toBeUndefined()

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { StudioError } from '../../../src/common/ipc/result'
-import { CATEGORY_PALETTE } from '../../../src/renderer/src/editor/managers/CategoryManager'
+import { nextCategoryColor } from '../../../src/common/color/categoryColors'
 import { TestEditor } from '../helpers/TestEditor'
 
 describe('models', () => {
@@ -99,7 +99,7 @@ describe('categories', () => {
   it('gives a new category the first palette colour not in use and makes it active', async () => {
     const editor = await TestEditor.withDemo()
     const category = await editor.categories.create('cat')
-    expect(category?.color).toBe(CATEGORY_PALETTE.find((c) => c !== '#4f9cf9'))
+    expect(category?.color).toBe(nextCategoryColor(['#4f9cf9']))
     expect(editor.session.activeCategoryId).toBe(category?.id)
   })
 

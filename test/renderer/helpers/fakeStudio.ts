@@ -45,6 +45,7 @@ export const DEMO_PROJECT: ProjectSummary = {
   imageCount: 0,
   annotationCount: 0,
   isDemo: true,
+  readOnly: null,
 }
 
 export class FakeStudio implements StudioApi {
@@ -296,10 +297,11 @@ export class FakeStudio implements StudioApi {
     'project:recent': () => [],
     'project:current': () => this.project,
     'project:openDemo': () => (this.project = { ...DEMO_PROJECT, imageCount: this.images.length }),
-    'project:open': ({ projectDir }) => (this.project = { ...DEMO_PROJECT, projectDir, isDemo: false, imageCount: this.images.length }),
+    'project:open': ({ projectDir, readOnly }) =>
+      (this.project = { ...DEMO_PROJECT, projectDir, isDemo: false, imageCount: this.images.length, readOnly: readOnly ? { reason: 'requested', message: 'it was opened read-only' } : null }),
     /** The import job's total is the number of images the test prepared; `images` fills as the test decides. */
     'project:create': ({ imagesRoot, name, projectDir }) => {
-      const project = { projectDir: projectDir ?? `${imagesRoot}/.persam`, name: name ?? 'Untitled', imagesRoot, imageCount: 0, annotationCount: 0, isDemo: false }
+      const project = { projectDir: projectDir ?? `${imagesRoot}/.persam`, name: name ?? 'Untitled', imagesRoot, imageCount: 0, annotationCount: 0, isDemo: false, readOnly: null }
       this.project = project
       return { project, importJob: this.startJob('import', `Import ${imagesRoot}`, this.importTotal) }
     },
@@ -476,7 +478,9 @@ export class FakeStudio implements StudioApi {
 
   private item(image: FakeImage): ImageListItem {
     const { state, count, minScore } = this.imageState(image.id)
-    return { ...image, state, annotationCount: count, minScore }
+    // A stand-in for the file's SHA-256: distinct per image, the shape media URLs expect.
+    const contentHash = image.id.toString(16).padStart(8, '0').repeat(8)
+    return { ...image, contentHash, state, annotationCount: count, minScore }
   }
 
   private imageList(request: RequestOf<'image:list'>): ResponseOf<'image:list'> {

@@ -56,6 +56,23 @@ describe('mask runs to display bitmaps', () => {
     expect(raster.columns).toBe(3)
   })
 
+  it('paints outline rings from the edge inwards: a dark ring outside a light one', () => {
+    // A 6x6 block: ring 1 is its border, ring 2 the next square in, the 2x2 centre is fill.
+    const raster = rasterizeRuns([0, 36], 6, 1)!
+    const dark = [0, 0, 0, 255] as const
+    const light = [255, 255, 255, 255] as const
+    const rgba = paintRaster(raster, { color: [10, 20, 30], fillAlpha: 100, edgeAlpha: 255, rings: [dark, light] })
+    const pixel = (u: number, v: number) => [...rgba.subarray((v * 6 + u) * 4, (v * 6 + u) * 4 + 4)]
+    expect([0, 1, 2, 3, 4, 5].map((u) => pixel(u, 0))).toEqual(Array(6).fill([...dark]))
+    expect(pixel(0, 3)).toEqual([...dark])
+    expect([1, 2, 3, 4].map((u) => pixel(u, 1))).toEqual(Array(4).fill([...light]))
+    expect(pixel(1, 3)).toEqual([...light])
+    expect([pixel(2, 2), pixel(3, 3)]).toEqual([
+      [10, 20, 30, 100],
+      [10, 20, 30, 100],
+    ])
+  })
+
   it('paints a translucent fill with an opaque outline', () => {
     // A 3x3 block: the centre is inside, the ring is the outline.
     const raster = rasterizeRuns([0, 9], 3, 1)!

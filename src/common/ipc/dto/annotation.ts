@@ -55,6 +55,8 @@ export interface ImageListItem {
   readonly fileName: string
   readonly width: number
   readonly height: number
+  /** SHA-256 of the image file, lower-case hex: media URLs carry a prefix of it (see ../media). */
+  readonly contentHash: string
   readonly state: ImageState
   readonly annotationCount: number
   /** Lowest proposal score on the image, for review ordering; null without proposals. */

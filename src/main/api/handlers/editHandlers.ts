@@ -29,6 +29,14 @@ export function editHandlers(context: StudioContext): Pick<Handlers, EditChannel
     events.emit('annotation:changed', { imageIds, reason })
     events.emit('history:changed', historyState(project))
   }
+  /** Undo or redo one step; null when there is nothing to apply. */
+  const replay = (direction: 'undo' | 'redo') => {
+    const { project } = context.requireSession()
+    const applied = direction === 'undo' ? project.history.undo() : project.history.redo()
+    if (!applied) return null
+    changed(applied.imageIds, direction)
+    return { label: applied.step.label, imageIds: applied.imageIds, history: historyState(project) }
+  }
 
   return {
     'segment:preview': (request) => context.requireSession().segment.preview(request),
@@ -109,20 +117,8 @@ export function editHandlers(context: StudioContext): Pick<Handlers, EditChannel
       return annotationInfo(project, annotation)
     },
     'history:state': () => historyState(context.requireSession().project),
-    'history:undo': () => {
-      const { project } = context.requireSession()
-      const applied = project.history.undo()
-      if (!applied) return null
-      changed(applied.imageIds, 'undo')
-      return { label: applied.step.label, imageIds: applied.imageIds, history: historyState(project) }
-    },
-    'history:redo': () => {
-      const { project } = context.requireSession()
-      const applied = project.history.redo()
-      if (!applied) return null
-      changed(applied.imageIds, 'redo')
-      return { label: applied.step.label, imageIds: applied.imageIds, history: historyState(project) }
-    },
+    'history:undo': () => replay('undo'),
+    'history:redo': () => replay('redo'),
   }
 }
 

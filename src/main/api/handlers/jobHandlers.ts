@@ -27,8 +27,8 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
       }
       const imageIds = imagesInScope(project, categoryId, scope, excludeImageIds)
       if (imageIds.length === 0) throw new StudioError('invalid-input', 'no image is in scope (every image is reviewed, or a reference)')
-      const job = project.jobs.create({
-        kind: method,
+      const job = project.runs.create({
+        method,
         categoryId,
         referenceSetId: project.references.defaultSet(categoryId).id,
         params: { maxInstances, ...(absentThreshold !== undefined ? { absentThreshold } : {}) },
@@ -49,7 +49,7 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
           const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
           let report: ImportReport
           if (format === 'folder') report = await importImageFolder(project, path.resolve(source), common)
-          else if (format === 'coco') report = await importCoco(project, path.resolve(source), common)
+          else if (format === 'coco') report = await importCoco(project, path.resolve(source), { ...common, imagesDir: project.imagesRoot })
           else report = await importPerseg(project, path.resolve(source), common)
           events.emit('project:changed', context.summary())
           events.emit('history:changed', historyState(project))

@@ -6,8 +6,6 @@
 import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
-import type { BinaryMask } from '../../../common/mask'
 
 const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.bmp', '.tif', '.tiff'])
 
@@ -30,7 +28,13 @@ interface SyntheticManifestLike {
   readonly objects?: readonly { name: string; partsDifferInColour?: boolean; images: readonly { file: string; instanceCount: number }[] }[]
 }
 
-export async function readPersegDataset(root: string, referenceStem = '00'): Promise<PersegObject[]> {
+export interface PersegDataset {
+  readonly objects: PersegObject[]
+  /** Objects that cannot be evaluated (no reference, a mask without its image), and why. */
+  readonly skipped: { readonly name: string; readonly reason: string }[]
+}
+
+export async function readPersegDataset(root: string, referenceStem = '00'): Promise<PersegDataset> {
   const annotationsDir = path.join(root, 'Annotations')
   const imagesDir = path.join(root, 'Images')
   if (!existsSync(annotationsDir) || !existsSync(imagesDir)) {
@@ -39,8 +43,19 @@ export async function readPersegDataset(root: string, referenceStem = '00'): Pro
   const manifestFile = path.join(root, 'manifest.json')
   const manifest = existsSync(manifestFile) ? (JSON.parse(await readFile(manifestFile, 'utf8')) as SyntheticManifestLike) : null
   const objects: PersegObject[] = []
+  const skipped: PersegDataset['skipped'] = []
   const names = (await readdir(annotationsDir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort()
   for (const name of names) {
+    try {
+      objects.push(await readObject(name))
+    } catch (error) {
+      skipped.push({ name, reason: error instanceof Error ? error.message : String(error) })
+    }
+  }
+  if (objects.length === 0 && skipped.length === 0) throw new Error(`${annotationsDir}: no object folders`)
+  return { objects, skipped }
+
+  async function readObject(name: string): Promise<PersegObject> {
     const byStem = new Map<string, string>()
     for (const file of (await readdir(path.join(imagesDir, name)).catch(() => [])).sort()) {
       if (IMAGE_EXTENSIONS.has(path.extname(file).toLowerCase())) byStem.set(path.parse(file).name, path.join(imagesDir, name, file))
@@ -57,21 +72,11 @@ export async function readPersegDataset(root: string, referenceStem = '00'): Pro
     }
     const reference = images.find((image) => image.stem === referenceStem)
     if (!reference) throw new Error(`${path.join(annotationsDir, name)}: no reference mask ${referenceStem}.png`)
-    objects.push({
+    return {
       name,
       reference,
       tests: images.filter((image) => image !== reference),
       partsDifferInColour: entry?.partsDifferInColour ?? null,
-    })
+    }
   }
-  if (objects.length === 0) throw new Error(`${annotationsDir}: no object folders`)
-  return objects
-}
-
-/** A ground-truth mask as the reference evaluation reads it: grey value > 0 is foreground. */
-export async function readGroundTruthMask(file: string): Promise<BinaryMask> {
-  const { data, info } = await sharp(file).removeAlpha().greyscale().raw().toBuffer({ resolveWithObject: true })
-  const mask = new Uint8Array(info.width * info.height)
-  for (let i = 0; i < mask.length; i++) mask[i] = data[i]! > 0 ? 1 : 0
-  return { width: info.width, height: info.height, data: mask }
 }

@@ -6,10 +6,12 @@
  * instance counts, when the dataset's manifest records them.
  */
 import { boundaryOverlap, decodeRle, encodeRle, mergeRles, rleOverlap, type BinaryMask } from '../../../common/mask'
+import { auroc } from '../../../common/calibration/metrics'
 import type { PersamMethod } from '../../../common/persam/target'
 import { PropagationRunner, type PropagationOptions } from '../propagation/propagationRunner'
 import type { SamRuntime } from '../sam/samRuntime'
-import { readGroundTruthMask, readPersegDataset, type PersegImage } from './persegDataset'
+import { readMaskImage } from '../images/maskPng'
+import { readPersegDataset, type PersegImage, type PersegObject } from './persegDataset'
 
 export interface ImageScore {
   readonly stem: string
@@ -44,6 +46,38 @@ export interface EvalReport {
   readonly twoInstanceImages: { readonly images: number; readonly withTwoMasks: number }
   /** Images showing the target that were wrongly marked absent. */
   readonly missedTargets: number
+  /** Objects left out because their files could not be read, and why (not counted in mIoU). */
+  readonly skippedObjects: readonly { readonly name: string; readonly reason: string }[]
+  /** Review-queue quality (calibration): how the confidence ranks good images above bad ones, and the verdict rates. */
+  readonly confidenceQuality: ConfidenceQuality
+}
+
+export interface ConfidenceQuality {
+  /**
+   * AUROC of each image's best confidence: good = the target is present and the image's IoU is at
+   * least `goodIou`; bad = everything else (absent targets, poor or missing masks). Null with one class.
+   */
+  readonly auroc: number | null
+  readonly goodIou: number
+  /** Share of absent-target images marked absent. */
+  readonly absentRate: number
+  /** Share of present-target images wrongly marked absent. */
+  readonly missedRate: number
+}
+
+/** Good/bad at this IoU for the confidence's AUROC. */
+export const GOOD_PROPOSAL_IOU = 0.5
+
+export function confidenceQuality(images: readonly ImageScore[], absentTargets: EvalReport['absentTargets'], missedTargets: number): ConfidenceQuality {
+  const scored = images.filter((image) => image.error === undefined)
+  const good = scored.map((image) => image.expectedInstances !== 0 && image.iou >= GOOD_PROPOSAL_IOU)
+  const present = scored.length - absentTargets.images
+  return {
+    auroc: auroc(scored.map((image) => image.confidence), good),
+    goodIou: GOOD_PROPOSAL_IOU,
+    absentRate: ratio(absentTargets.markedAbsent, absentTargets.images),
+    missedRate: present > 0 ? missedTargets / present : 0,
+  }
 }
 
 export interface EvalProgress {
@@ -58,7 +92,19 @@ export async function evaluatePerseg(
   options: Omit<PropagationOptions, 'signal'>,
   onProgress?: EvalProgress,
 ): Promise<EvalReport> {
-  const objects = await readPersegDataset(root)
+  const dataset = await readPersegDataset(root)
+  const skippedObjects = [...dataset.skipped]
+  // Every mask of an object is read before its run, so an unreadable one skips the whole object.
+  const objects: (PersegObject & { readonly masks: ReadonlyMap<string, BinaryMask> })[] = []
+  for (const object of dataset.objects) {
+    try {
+      const masks = new Map<string, BinaryMask>()
+      for (const image of [object.reference, ...object.tests]) masks.set(image.stem, await readMaskImage(image.maskFile))
+      objects.push({ ...object, masks })
+    } catch (error) {
+      skippedObjects.push({ name: object.name, reason: error instanceof Error ? error.message : String(error) })
+    }
+  }
   const total = objects.reduce((sum, object) => sum + object.tests.length, 0)
   let done = 0
   let seconds = 0
@@ -67,7 +113,14 @@ export async function evaluatePerseg(
   let missedTargets = 0
   const scores: ObjectScore[] = []
   for (const object of objects) {
-    const runner = await PropagationRunner.prepare(runtime, [{ file: object.reference.imageFile, mask: await readGroundTruthMask(object.reference.maskFile) }], options)
+    let runner: PropagationRunner
+    try {
+      runner = await PropagationRunner.prepare(runtime, [{ file: object.reference.imageFile, mask: object.masks.get(object.reference.stem)! }], options)
+    } catch (error) {
+      skippedObjects.push({ name: object.name, reason: error instanceof Error ? error.message : String(error) })
+      done += object.tests.length
+      continue
+    }
     const byStem = new Map<string, PersegImage>(object.tests.map((image) => [image.stem, image]))
     let intersection = 0
     let union = 0
@@ -80,7 +133,7 @@ export async function evaluatePerseg(
       const elapsed = (performance.now() - started) / 1000
       seconds += elapsed
       const image = byStem.get(event.image.id)!
-      const truth = await readGroundTruthMask(image.maskFile)
+      const truth = object.masks.get(image.stem)!
       const truthRle = encodeRle(truth)
       const truthEmpty = truthRle.counts.length <= 1
       if (event.kind === 'failed') {
@@ -129,5 +182,11 @@ export async function evaluatePerseg(
     absentTargets,
     twoInstanceImages,
     missedTargets,
+    skippedObjects,
+    confidenceQuality: confidenceQuality(
+      scores.flatMap((score) => score.images),
+      absentTargets,
+      missedTargets,
+    ),
   }
 }

@@ -2,9 +2,9 @@
  * One entry for every export format, shared by the studio's exchange:export job and the CLI's
  * `export` command, so both write exactly the same files for the same choices.
  */
-import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import type { ExportFormat, ExportReport } from '../../../common/ipc/types'
+import { prepareOutputFolder } from '../fs/outputPath'
 import type { AnnotationStatus, Project } from '../store/index'
 import { exportCoco } from './coco/cocoExport'
 import { exportPerseg } from './perseg/persegExport'
@@ -28,7 +28,7 @@ export async function exportProject(project: Project, options: ProjectExportOpti
   const target = path.resolve(options.target)
   const common = { statuses: options.statuses, categoryIds: options.categoryIds, signal: options.signal, onProgress: options.onProgress }
   // The chosen place may be a folder that does not exist yet (a typed path in browser mode, a CLI argument).
-  await mkdir(path.dirname(target), { recursive: true })
+  await prepareOutputFolder(path.dirname(target))
   if (options.format === 'coco') return exportCoco(project, target, { ...common, segmentation: options.cocoSegmentation })
   if (options.format === 'perseg') return exportPerseg(project, target, common)
   return exportPngMasks(project, target, { ...common, mode: options.pngMode ?? 'instance' })

@@ -5,13 +5,13 @@
  * Unreadable files are reported and skipped; files whose content is already in the project or
  * earlier in this import are reported as duplicates and not added twice.
  */
-import type { Dirent } from 'node:fs'
-import { opendir, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { StudioError } from '../../../common/ipc/result'
 import type { ImportReport } from '../../../common/ipc/types'
-import { hasImageExtension, probeImage, type ImageProbe } from '../images/probe'
-import { isInside, toRelPath, type NewImage, type Project } from '../store/index'
+import { probeImage, type ImageProbe } from '../images/probe'
+import { findImageFiles } from '../fs/findImageFiles'
+import { toRelPath, type NewImage, type Project } from '../store/index'
 import { ReportLines, importReport, type ProgressListener } from './report'
 
 export interface FolderImportOptions {
@@ -23,33 +23,7 @@ export interface FolderImportOptions {
   readonly signal?: AbortSignal
 }
 
-export interface FoundFiles {
-  readonly images: string[]
-  readonly ignored: number
-}
-
-/** Image files under `folder`, sorted; hidden entries, symlinked folders and `exclude` (the project folder) are skipped. */
-export async function findImageFiles(folder: string, exclude: readonly string[] = []): Promise<FoundFiles> {
-  const images: string[] = []
-  let ignored = 0
-  const walk = async (dir: string): Promise<void> => {
-    const entries: Dirent[] = []
-    for await (const entry of await opendir(dir)) entries.push(entry)
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue
-      const full = path.join(dir, entry.name)
-      if (entry.isDirectory()) {
-        if (!exclude.some((excluded) => isInside(excluded, full))) await walk(full)
-      } else if (entry.isFile() || (entry.isSymbolicLink() && (await stat(full).catch(() => null))?.isFile())) {
-        if (hasImageExtension(entry.name)) images.push(full)
-        else ignored++
-      }
-    }
-  }
-  await walk(folder)
-  images.sort()
-  return { images, ignored }
-}
+export { findImageFiles, type FoundFiles } from '../fs/findImageFiles'
 
 /** Probes `files` with bounded concurrency, keeping input order; failures come back as Errors. */
 export async function probeAll(files: readonly string[], options: FolderImportOptions, phase = 'probe'): Promise<(ImageProbe | Error)[]> {
@@ -79,6 +53,7 @@ export async function importImageFolder(project: Project, folder: string, option
   const duplicates = new ReportLines()
   const found = await findImageFiles(root, [project.dir])
   if (found.ignored > 0) skipped.add(root, `${found.ignored} files without an image extension (jpg, png, webp, tiff, bmp) were ignored`)
+  for (const problem of found.problems) skipped.add(problem.path, problem.message)
   const probes = await probeAll(found.images, options)
 
   let added = 0

@@ -5,11 +5,10 @@
  * PNG in one colour, and label maps (instance or semantic ids per pixel) as 8-bit greyscale PNG,
  * or 16-bit when a label exceeds 255. Files are written to a temporary name and renamed.
  */
-import { randomBytes } from 'node:crypto'
-import { readFile, rename, rm } from 'node:fs/promises'
-import path from 'node:path'
+import { readFile } from 'node:fs/promises'
 import sharp, { type Sharp } from 'sharp'
 import type { BinaryMask } from '../../../common/mask/index'
+import { writeAtomicWith } from '../fs/atomicWrite'
 import { decodeBmp, isBmp } from './bmp'
 
 export class MaskFileError extends Error {
@@ -89,13 +88,9 @@ export async function readLabelPng(file: string): Promise<{ width: number; heigh
   return { width: info.width, height: info.height, labels }
 }
 
+/** A sharp pipeline's output, written aside and renamed (fs/atomicWrite). */
 export async function writeAtomically(file: string, image: Sharp): Promise<void> {
-  const temporary = path.join(path.dirname(file), `.${path.basename(file)}.${randomBytes(4).toString('hex')}.tmp`)
-  try {
+  await writeAtomicWith(file, async (temporary) => {
     await image.toFile(temporary)
-    await rename(temporary, file)
-  } catch (error) {
-    await rm(temporary, { force: true })
-    throw error
-  }
+  })
 }

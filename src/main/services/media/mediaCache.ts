@@ -4,13 +4,12 @@
  * is at most 4096 px for the canvas (browsers choke on 24-megapixel PNGs and cannot show TIFF).
  * EXIF orientation is applied, so the copies are in the same frame as the stored masks.
  */
-import { mkdir, rename, stat } from 'node:fs/promises'
+import { mkdir, stat } from 'node:fs/promises'
 import path from 'node:path'
-import { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE } from '../../../common/ipc/contract'
+import { PREVIEW_MAX_SIDE, THUMBNAIL_SIDE, type MediaKind } from '../../../common/ipc/media'
+import { writeAtomicWith } from '../fs/atomicWrite'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../images/loadImage'
 import { sharpSource } from '../images/sharpSource'
-
-export type MediaKind = 'preview' | 'thumb'
 
 const SIZES: Record<MediaKind, number> = { preview: PREVIEW_MAX_SIDE, thumb: THUMBNAIL_SIDE }
 const QUALITY: Record<MediaKind, number> = { preview: 90, thumb: 80 }
@@ -35,14 +34,14 @@ export class MediaCache {
   private async render(source: string, target: string, kind: MediaKind): Promise<string> {
     await mkdir(path.dirname(target), { recursive: true })
     const side = SIZES[kind]
-    const temporary = `${target}.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`
-    await (await sharpSource(source, { limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS }))
+    const image = (await sharpSource(source, { limitInputPixels: DEFAULT_MAX_IMAGE_PIXELS }))
       .rotate()
       .resize({ width: side, height: side, fit: 'inside', withoutEnlargement: true })
       .flatten({ background: '#ffffff' })
       .jpeg({ quality: QUALITY[kind], mozjpeg: kind === 'thumb' })
-      .toFile(temporary)
-    await rename(temporary, target)
+    await writeAtomicWith(target, async (temporary) => {
+      await image.toFile(temporary)
+    })
     return target
   }
 }

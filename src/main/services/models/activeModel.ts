@@ -1,7 +1,7 @@
 /**
  * The model the studio runs right now: the ModelManager (selection, provider, installs, state)
  * with a loader that keeps exactly one SamRuntime open, shared by interactive segmentation and
- * propagation. Installed models get their PerSAM decoder derived after download (issue 10).
+ * propagation. Installed models get their PerSAM decoder derived after download (postInstall.ts).
  */
 import type { ModelState } from '../../../common/ipc/dto/model'
 import type { ModelCatalog } from '../../../common/models/catalog'

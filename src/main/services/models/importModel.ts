@@ -14,7 +14,7 @@ import { RECORD_SCHEMA_VERSION, uniqueModelId, type Provenance, type ProvenanceF
 import { MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, parseModelManifest, type ModelManifest } from '../../../common/sam/manifest'
 import { fileSha256 } from '../sam/contentHash'
 import { pairOnnxFilesByName } from '../sam/modelSource'
-import { writeJsonAtomic } from './atomicFile'
+import { writeJsonAtomic } from '../fs/atomicWrite'
 import { probeDecoderMaskCount } from './decoderProbe'
 import { inspectModelPair, ModelFileError, type InspectedPair, type PairFiles } from './modelFiles'
 import type { InstalledModelRecord, ModelStore } from './modelStore'

@@ -12,7 +12,7 @@ import { RECORD_SCHEMA_VERSION, type Provenance, type ProvenanceFile } from '../
 import { TransferRate } from '../../../common/models/transferRate'
 import { MANIFEST_FILE, MANIFEST_SCHEMA_VERSION, type ModelManifest } from '../../../common/sam/manifest'
 import { fileSha256 } from '../sam/contentHash'
-import { writeJsonAtomic } from './atomicFile'
+import { writeJsonAtomic } from '../fs/atomicWrite'
 import { probeDecoderMaskCount } from './decoderProbe'
 import { downloadVerified, type DownloadTuning } from './download'
 import { DownloadError } from './downloadError'

@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { detectDecoder, detectEncoder, OFFICIAL_DECODER_INPUTS, type DecoderIo, type EncoderIo, type PersamInputNames, type TensorInfo } from '../../../common/sam/flavour'
-import { OnnxFormatError, readOnnxGraphIo, type ExternalDataRef, type OnnxGraphIo } from './onnxGraphIo'
+import { OnnxFormatError, readOnnxGraphIo, type ExternalDataRef, type OnnxGraphIo } from '../onnx/onnxGraphIo'
 
 export interface PairFiles {
   readonly encoder: string

@@ -38,7 +38,7 @@ export interface ModelManagerOptions {
   /** Default: the bundled toy model. */
   readonly toyModelDir?: string
   readonly download?: DownloadTuning
-  /** Post-install steps, e.g. `{ 'persamify-decoder': persamifyModelFolder }` (issue 10). */
+  /** Post-install steps, e.g. `{ 'persamify-decoder': persamifyModelFolder }`. */
   readonly postInstall?: PostInstallHooks
   readonly loader?: ModelLoader
   readonly providerEnvironment?: () => ProviderEnvironment

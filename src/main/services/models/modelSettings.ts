@@ -5,8 +5,9 @@
  */
 import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { DEFAULT_MODEL_SETTINGS, modelSettingsSchema, parseRecord, type ModelSettings } from '../../../common/models/records'
-import { writeJsonAtomic } from './atomicFile'
+import { DEFAULT_MODEL_SETTINGS, modelSettingsSchema, type ModelSettings } from '../../../common/models/records'
+import { parseJsonRecord } from '../../../common/util/jsonRecord'
+import { writeJsonAtomic } from '../fs/atomicWrite'
 
 export async function readModelSettings(file: string): Promise<{ settings: ModelSettings; problem: string | null }> {
   let text: string
@@ -17,7 +18,7 @@ export async function readModelSettings(file: string): Promise<{ settings: Model
     return { settings: DEFAULT_MODEL_SETTINGS, problem: `${file}: cannot read (${error instanceof Error ? error.message : String(error)}); using the defaults` }
   }
   try {
-    return { settings: parseRecord(modelSettingsSchema, text, file), problem: null }
+    return { settings: parseJsonRecord(modelSettingsSchema, text, file), problem: null }
   } catch (error) {
     return { settings: DEFAULT_MODEL_SETTINGS, problem: `${error instanceof Error ? error.message : String(error)}; using the defaults` }
   }

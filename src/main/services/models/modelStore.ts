@@ -10,7 +10,8 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from 'node:fs/pro
 import path from 'node:path'
 import { StudioError } from '../../../common/ipc/result'
 import { PROVENANCE_FILE } from '../../../common/models/catalog'
-import { parseRecord, provenanceSchema, type Provenance } from '../../../common/models/records'
+import { provenanceSchema, type Provenance } from '../../../common/models/records'
+import { parseJsonRecord } from '../../../common/util/jsonRecord'
 import { MANIFEST_FILE, parseModelManifest, type ModelManifest } from '../../../common/sam/manifest'
 
 export const TOY_MODEL_ID = 'toy-sam'
@@ -75,7 +76,7 @@ export class ModelStore {
     }
     const provenanceFile = path.join(dir, PROVENANCE_FILE)
     const provenanceText = await readFile(provenanceFile, 'utf8').catch(() => null)
-    const provenance = provenanceText === null ? null : parseRecord(provenanceSchema, provenanceText, provenanceFile)
+    const provenance = provenanceText === null ? null : parseJsonRecord(provenanceSchema, provenanceText, provenanceFile)
     return { id, dir, manifest, provenance, sizeBytes: await folderBytes(dir), isToy }
   }
 

@@ -1,6 +1,6 @@
 /**
  * Steps run on a verified model folder before it is moved into place. Today one: deriving the
- * PerSAM decoder from a four-mask official decoder (issue 10's `persamifyModelFolder(dir)`, passed
+ * PerSAM decoder from a four-mask official decoder (`persamifyModelFolder(dir)` from services/onnx/persamify, passed
  * in as a hook so this code does not depend on it). A step that does not apply, is missing from
  * the build or fails is recorded and skipped: the model still installs and the runtime uses the
  * standard decoder.
@@ -10,7 +10,7 @@ import path from 'node:path'
 import type { PostInstallStepName } from '../../../common/models/catalog'
 import type { PostInstallOutcome } from '../../../common/models/records'
 import { MANIFEST_FILE, parseModelManifest, type ModelManifest } from '../../../common/sam/manifest'
-import { writeFileAtomic } from './atomicFile'
+import { writeFileAtomic } from '../fs/atomicWrite'
 
 /** Works on the model folder in place (it may add files and rewrite manifest.json atomically). */
 export type PostInstallHook = (modelDir: string) => Promise<unknown>

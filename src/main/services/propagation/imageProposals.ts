@@ -7,10 +7,10 @@
 import { encodeRleScaled, type CocoRle } from '../../../common/mask'
 import { DEFAULT_SEGMENT_OPTIONS, segmentImage, type PersamImageResult, type SegmentOptions } from '../../../common/persam/segment'
 import type { PersamMethod, PreparedTarget } from '../../../common/persam/target'
-import type { DecodeRequest, DecodeResult, SamDecoderPort } from '../../../common/sam/port'
+import type { DecodeRequest, DecodeResult, FusedFor, FusionWeightsOrNone, MaskOutput, SamDecoderPort } from '../../../common/sam/port'
 import { definedOnly } from '../../../common/util/objects'
 import type { SamRuntime } from '../sam/samRuntime'
-import { storedMaskFromRle, type JobProposal } from '../store'
+import { storedMaskFromRle, type RunProposal } from '../store'
 
 export interface ImageTimings {
   /** Hashing, decoding and resizing the image, reading or writing the embedding cache. */
@@ -29,6 +29,9 @@ export interface SegmentedImage {
   readonly result: PersamImageResult
   /** One full-resolution RLE per instance, in result.instances order. */
   readonly masks: readonly CocoRle[]
+  /** The image's size after EXIF orientation (also for images judged absent). */
+  readonly width: number
+  readonly height: number
   readonly timings: ImageTimings
 }
 
@@ -44,7 +47,7 @@ class TimedDecoder implements SamDecoderPort {
   get capabilities() {
     return this.inner.capabilities
   }
-  async decode(request: DecodeRequest): Promise<DecodeResult> {
+  async decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(request: DecodeRequest<K, F>): Promise<DecodeResult<K, FusedFor<F>>> {
     const start = performance.now()
     try {
       return await this.inner.decode(request)
@@ -54,7 +57,10 @@ class TimedDecoder implements SamDecoderPort {
   }
 }
 
-/** Encodes one image, segments it with the prepared target and RLE-encodes the chosen masks. */
+/**
+ * Encodes one image, segments it with the prepared target and RLE-encodes the chosen masks.
+ * `options.keptMasks`: the masks already kept on the image (new instances avoid them).
+ */
 export async function segmentPreparedImage(
   runtime: SamRuntime,
   target: PreparedTarget,
@@ -75,6 +81,8 @@ export async function segmentPreparedImage(
   return {
     result,
     masks,
+    width: originalWidth,
+    height: originalHeight,
     timings: {
       imageMs,
       encoderMs: encoded.timings.encoderMs,
@@ -102,7 +110,7 @@ function methodDetails(method: PersamMethod, result: PersamImageResult, index: n
 }
 
 /** The proposals the store keeps for one segmented image (one 'absent' row when the object is not there). */
-export function jobProposalsOf(method: PersamMethod, result: PersamImageResult, masks: readonly CocoRle[]): JobProposal[] {
+export function runProposalsOf(method: PersamMethod, result: PersamImageResult, masks: readonly CocoRle[]): RunProposal[] {
   return result.absent
     ? [{ mask: null, status: 'absent', score: result.bestConfidence, method: { method, absent: true, firstCall: result.firstCall } }]
     : masks.map((rle, k) => ({ mask: storedMaskFromRle(rle), score: result.instances[k]!.confidence, method: methodDetails(method, result, k) }))

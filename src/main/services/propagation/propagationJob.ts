@@ -8,19 +8,32 @@ import type { PropagationReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
 import type { JobContext } from '../jobs/jobManager'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, type Annotation, type ImageState, type Job, type Project } from '../store'
-import { jobProposalsOf } from './imageProposals'
+import { binaryOfStored, type Annotation, type ImageState, type Project, type PropagationRun } from '../store'
+import { runProposalsOf } from './imageProposals'
 import { PropagationRunner } from './propagationRunner'
 
+/**
+ * unlabeled: images without annotations of the category; not-reviewed: those plus the images
+ * still holding proposals or only a propagation's automatic "absent" verdict; all: every image.
+ * Whatever the scope, the store's propagation rule replaces only earlier untouched results and
+ * keeps every decision a person made (see store/propagationRule).
+ */
 export type PropagationScope = 'unlabeled' | 'not-reviewed' | 'all' | { readonly imageIds: readonly number[] }
 
 export interface PropagationParams {
   readonly maxInstances: number
-  readonly absentThreshold?: number
+  /** Undefined: the engine's default; null: never mark an image absent. */
+  readonly absentThreshold?: number | null
   readonly candidates?: number
 }
 
 const BATCH = 8
+
+const SCOPE_STATES: Record<Exclude<PropagationScope, object>, readonly (ImageState | undefined)[]> = {
+  unlabeled: ['unlabeled'],
+  'not-reviewed': ['unlabeled', 'to-review', 'absent'],
+  all: [undefined],
+}
 
 /** Image ids the scope covers for a category, in name order, minus the references' images and `exclude`. */
 export function imagesInScope(project: Project, categoryId: number, scope: PropagationScope, exclude: readonly number[] = []): number[] {
@@ -31,12 +44,16 @@ export function imagesInScope(project: Project, categoryId: number, scope: Propa
     for (const id of scope.imageIds) project.images.require(id)
     return scope.imageIds.filter((id) => !skip.has(id))
   }
-  const states: readonly (ImageState | undefined)[] = scope === 'all' ? [undefined] : scope === 'unlabeled' ? ['unlabeled'] : ['unlabeled', 'to-review']
   const ids = new Set<number>()
-  for (const state of states) {
+  for (const state of SCOPE_STATES[scope]) {
     for (let offset = 0; ; offset += 1000) {
       const page = project.images.page({ offset, limit: 1000, state, categoryId, order: 'name' })
-      for (const item of page.items) if (!skip.has(item.id)) ids.add(item.id)
+      for (const item of page.items) {
+        if (skip.has(item.id)) continue
+        // Only absent verdicts: reviewed when a person gave one, not when a propagation did.
+        if (scope === 'not-reviewed' && state === 'absent' && project.runs.decisionsOn(item.id, categoryId).markedAbsent) continue
+        ids.add(item.id)
+      }
       if (page.items.length < 1000) break
     }
   }
@@ -49,23 +66,24 @@ export function referencesOf(project: Project, categoryId: number): Annotation[]
 }
 
 export interface PropagationEvents {
-  onProposals(annotations: readonly Annotation[]): void
+  /** An image's result is stored: its new annotations (its earlier proposals may be gone). */
+  onProposals(annotations: readonly Annotation[], imageId: number): void
 }
 
 /** Runs (or resumes) stored job `jobId` until no image is pending, the signal aborts, or it fails. */
 export async function runPropagationJob(
   project: Project,
   runtime: SamRuntime,
-  job: Job,
+  job: PropagationRun,
   context: JobContext,
   events: PropagationEvents,
 ): Promise<PropagationReport> {
   const started = performance.now()
-  project.jobs.start(job.id)
+  project.runs.start(job.id)
   const params = job.params as PropagationParams
   const references = referencesOf(project, job.categoryId)
   if (references.length === 0) {
-    project.jobs.fail(job.id, 'the category has no reference mask')
+    project.runs.fail(job.id, 'the category has no reference mask')
     throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
   }
   const failures: { where: string; message: string }[] = []
@@ -79,38 +97,52 @@ export async function runPropagationJob(
         const image = project.images.require(annotation.imageId)
         return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
       }),
-      { method: job.kind, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
+      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
     )
+    const reportProgress = () => {
+      processed++
+      const current = project.runs.require(job.id)
+      context.progress(current.total - current.pending, current.total)
+    }
     for (;;) {
-      const batch = project.jobs.nextPending(job.id, BATCH)
+      const batch = project.runs.nextPending(job.id, BATCH)
       if (batch.length === 0) break
-      const items = batch.map((image) => ({ id: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash, name: image.relPath }))
+      const items = []
+      for (const image of batch) {
+        const decisions = project.runs.decisionsOn(image.id, job.categoryId)
+        if (decisions.markedAbsent || decisions.kept.length >= params.maxInstances) {
+          // Nothing new may go there: only the earlier proposals are cleared.
+          events.onProposals(project.runs.recordResult(job.id, image.id, { proposals: [], maxInstances: params.maxInstances }), image.id)
+          reportProgress()
+          continue
+        }
+        const keptMasks = decisions.kept.map((annotation) => binaryOfStored(annotation.mask!))
+        items.push({ id: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash, name: image.relPath, keptMasks })
+      }
       for await (const event of runner.run(items)) {
         if (event.kind === 'failed') {
-          project.jobs.recordResult(job.id, event.image.id, { error: event.error })
+          project.runs.recordResult(job.id, event.image.id, { error: event.error })
           failures.push({ where: event.image.name, message: event.error })
         } else {
           const result = event.result
-          // Shared with the queue worker (imageProposals), so both store byte-identical proposals.
-          const stored = jobProposalsOf(job.kind, result, event.masks)
-          const created = project.jobs.recordResult(job.id, event.image.id, { proposals: stored })
-          if (result.absent) absent++
-          else proposals += created.length
-          events.onProposals(created)
+          // Shared with the queue worker (imageProposals), so both store the same proposals.
+          const stored = runProposalsOf(job.method, result, event.masks)
+          const created = project.runs.recordResult(job.id, event.image.id, { proposals: stored, maxInstances: params.maxInstances })
+          absent += created.filter((annotation) => annotation.status === 'absent').length
+          proposals += created.filter((annotation) => annotation.status !== 'absent').length
+          events.onProposals(created, event.image.id)
         }
-        processed++
-        const current = project.jobs.require(job.id)
-        context.progress(current.total - current.pending, current.total)
+        reportProgress()
       }
     }
   } catch (error) {
-    const current = project.jobs.get(job.id)
+    const current = project.runs.get(job.id)
     if (context.signal.aborted) {
       // A user's cancel ends the job; a shutdown leaves it running in the store, which the next
       // open turns into 'interrupted' and resumes.
-      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.jobs.cancel(job.id)
+      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
     } else if (current && current.state === 'running') {
-      project.jobs.fail(job.id, error instanceof Error ? error.message : String(error))
+      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
     }
     throw error
   }

@@ -3,7 +3,7 @@
  * and yields one result per image as soon as it is ready, so callers can store it and report
  * progress while the rest runs. Cancellable between and during images.
  */
-import type { CocoRle, BinaryMask } from '../../../common/mask'
+import type { BinaryMask, CocoRle } from '../../../common/mask'
 import type { PersamImageResult, SegmentOptions } from '../../../common/persam/segment'
 import { prepareTarget, type PersamMethod, type PreparedTarget } from '../../../common/persam/target'
 import type { SamRuntime } from '../sam/samRuntime'
@@ -22,6 +22,8 @@ export interface PropagationImage<Id> {
   readonly id: Id
   readonly file: string
   readonly imageKey?: string
+  /** Masks already kept on the image (full size): new instances avoid them and count them in maxInstances. */
+  readonly keptMasks?: readonly BinaryMask[]
 }
 
 export interface PropagationOptions extends Partial<SegmentOptions> {
@@ -39,6 +41,9 @@ export type PropagationEvent<Item> =
       readonly result: PersamImageResult
       /** One full-resolution RLE per instance, in result.instances order. */
       readonly masks: readonly CocoRle[]
+      /** The image's size after EXIF orientation (also for images judged absent). */
+      readonly width: number
+      readonly height: number
       readonly timings: ImageTimings
     }
   | { readonly kind: 'failed'; readonly image: Item; readonly error: string }
@@ -77,7 +82,7 @@ export class PropagationRunner {
     for await (const image of images) {
       checkAborted(this.options.signal)
       try {
-        yield await this.segmentOne(image, segmentOptions)
+        yield await this.segmentOne(image, image.keptMasks ? { ...segmentOptions, keptMasks: image.keptMasks } : segmentOptions)
       } catch (error) {
         if (this.options.signal?.aborted) throw error
         yield { kind: 'failed', image, error: error instanceof Error ? error.message : String(error) }
@@ -86,6 +91,7 @@ export class PropagationRunner {
   }
 
   private async segmentOne<Item extends PropagationImage<unknown>>(image: Item, options: SegmentOptions): Promise<PropagationEvent<Item>> {
+    // Shared with the queue worker (imageProposals), so both produce the same masks.
     const segmented = await segmentPreparedImage(this.runtime, this.target, image, options, this.options.signal)
     return { kind: 'result', image, ...segmented }
   }

@@ -10,7 +10,7 @@ import type { JobContext } from '../jobs/jobManager'
 import { referencesOf, type PropagationEvents, type PropagationParams } from '../propagation/propagationJob'
 import { PropagationRunner } from '../propagation/propagationRunner'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, type Job, type Project } from '../store'
+import { binaryOfStored, type Project, type PropagationRun } from '../store'
 import type { ImageServer } from './imageServer'
 import { QueueCoordinator, type RunLedger } from './queueCoordinator'
 import { encodeTarget, TASK_FORMAT, type ImageAccess, type RunSpec } from './taskCodec'
@@ -26,19 +26,30 @@ export interface DistributedOptions {
 }
 
 /** A run's name in Redis: stable across studio restarts (so a resume finds its tasks), unique per project. */
-export function runKeyOf(project: Project, job: Job): string {
+export function runKeyOf(project: Project, job: PropagationRun): string {
   return `r${createHash('sha256').update(project.dir).digest('hex').slice(0, 12)}-${job.id}-${job.createdAt}`
 }
 
 /** The store job as the coordinator's ledger. */
-export function storeLedger(project: Project, job: Job, onRecorded: (imageId: number, created: ReturnType<Project['jobs']['recordResult']>, failed: string | null) => void): RunLedger {
+export function storeLedger(
+  project: Project,
+  job: PropagationRun,
+  maxInstances: number,
+  onRecorded: (imageId: number, created: ReturnType<Project['runs']['recordResult']>, failed: string | null) => void,
+): RunLedger {
   return {
-    // CHANGE POINT (jobs.ts rename): project.jobs → the propagation runs repository.
-    pending: () => project.jobs.nextPending(job.id, Number.MAX_SAFE_INTEGER).map((image) => ({ imageId: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash })),
-    pendingCount: () => project.jobs.require(job.id).pending,
-    isPending: (imageId) => project.jobs.imageStates(job.id, { state: 'pending' }).some((entry) => entry.imageId === imageId),
+    // Each task carries the image's kept masks (as the in-process job gives its runner), read when
+    // the task is enqueued; a decision made after that is still enforced by recordResult's
+    // propagation rule and maxInstances when the result is stored.
+    pending: () =>
+      project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER).map((image) => {
+        const kept = project.runs.decisionsOn(image.id, job.categoryId).kept.flatMap(({ mask }) => (mask ? [{ ...mask, size: [...mask.size] as [number, number], bbox: [...mask.bbox] as [number, number, number, number] }] : []))
+        return { imageId: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash, ...(kept.length > 0 ? { keptMasks: kept } : {}) }
+      }),
+    pendingCount: () => project.runs.require(job.id).pending,
+    isPending: (imageId) => project.runs.imageStates(job.id, { state: 'pending' }).some((entry) => entry.imageId === imageId),
     record: (imageId, outcome) => {
-      const created = project.jobs.recordResult(job.id, imageId, 'error' in outcome ? { error: outcome.error } : { proposals: outcome.proposals })
+      const created = project.runs.recordResult(job.id, imageId, 'error' in outcome ? { error: outcome.error } : { proposals: outcome.proposals, maxInstances })
       onRecorded(imageId, created, 'error' in outcome ? outcome.error : null)
     },
   }
@@ -47,17 +58,17 @@ export function storeLedger(project: Project, job: Job, onRecorded: (imageId: nu
 export async function runDistributedPropagationJob(
   project: Project,
   runtime: SamRuntime,
-  job: Job,
+  job: PropagationRun,
   context: JobContext,
   events: PropagationEvents,
   options: DistributedOptions,
 ): Promise<PropagationReport> {
   const started = performance.now()
-  project.jobs.start(job.id)
+  project.runs.start(job.id)
   const params = job.params as PropagationParams
   const references = referencesOf(project, job.categoryId)
   if (references.length === 0) {
-    project.jobs.fail(job.id, 'the category has no reference mask')
+    project.runs.fail(job.id, 'the category has no reference mask')
     throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
   }
   const run = runKeyOf(project, job)
@@ -65,7 +76,7 @@ export async function runDistributedPropagationJob(
   let processed = 0
   let proposals = 0
   let absent = 0
-  const jobImages = new Set(project.jobs.imageStates(job.id).map((entry) => entry.imageId))
+  const jobImages = new Set(project.runs.imageStates(job.id).map((entry) => entry.imageId))
   const served = options.imageServer?.serve(run, (imageId) => (jobImages.has(imageId) ? project.absolutePath(project.images.require(imageId).relPath) : null))
   try {
     const runner = await PropagationRunner.prepare(
@@ -74,9 +85,19 @@ export async function runDistributedPropagationJob(
         const image = project.images.require(annotation.imageId)
         return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
       }),
-      // CHANGE POINT (jobs.ts rename): job.kind → job.method.
-      { method: job.kind, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
+      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
     )
+    // As in runPropagationJob: where nothing new may go (marked absent, or maxInstances kept),
+    // only the earlier proposals are cleared; such images are never sent to a worker.
+    for (const image of project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER)) {
+      const decisions = project.runs.decisionsOn(image.id, job.categoryId)
+      if (decisions.markedAbsent || decisions.kept.length >= params.maxInstances) {
+        events.onProposals(project.runs.recordResult(job.id, image.id, { proposals: [], maxInstances: params.maxInstances }), image.id)
+        processed++
+        const current = project.runs.require(job.id)
+        context.progress(current.total - current.pending, current.total)
+      }
+    }
     const images: ImageAccess = served && options.imageServer ? { kind: 'fetch', url: options.imageServer.url, token: served.token } : { kind: 'path' }
     const spec: RunSpec = {
       format: TASK_FORMAT,
@@ -86,13 +107,15 @@ export async function runDistributedPropagationJob(
       target: encodeTarget(runner.target),
       images,
     }
-    const ledger = storeLedger(project, job, (imageId, created, error) => {
+    const ledger = storeLedger(project, job, params.maxInstances, (imageId, created, error) => {
       processed++
       if (error !== null) failures.push({ where: project.images.get(imageId)?.relPath ?? `image ${imageId}`, message: error })
-      else if (created.some((annotation) => annotation.status === 'absent')) absent++
-      else proposals += created.length
-      if (created.length > 0) events.onProposals(created)
-      const current = project.jobs.require(job.id)
+      else {
+        absent += created.filter((annotation) => annotation.status === 'absent').length
+        proposals += created.filter((annotation) => annotation.status !== 'absent').length
+        events.onProposals(created, imageId)
+      }
+      const current = project.runs.require(job.id)
       context.progress(current.total - current.pending, current.total)
     })
     await new QueueCoordinator({
@@ -107,11 +130,11 @@ export async function runDistributedPropagationJob(
       ...(options.log ? { log: options.log } : {}),
     }).run()
   } catch (error) {
-    const current = project.jobs.get(job.id)
+    const current = project.runs.get(job.id)
     if (context.signal.aborted) {
-      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.jobs.cancel(job.id)
+      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
     } else if (current && current.state === 'running') {
-      project.jobs.fail(job.id, error instanceof Error ? error.message : String(error))
+      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
     }
     throw error
   } finally {

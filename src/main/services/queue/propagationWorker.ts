@@ -8,7 +8,8 @@ import { Worker, type Job } from 'bullmq'
 import { Redis } from 'ioredis'
 import { decodeTarget, parseRunSpec, parseTask, type RunSpec, type TaskResult } from './taskCodec'
 import type { PersamMethod, PreparedTarget } from '../../../common/persam/target'
-import { jobProposalsOf, segmentOptionsOf, segmentPreparedImage } from '../propagation/imageProposals'
+import { runProposalsOf, segmentOptionsOf, segmentPreparedImage } from '../propagation/imageProposals'
+import { binaryOfStored } from '../store'
 import type { SamRuntime } from '../sam/samRuntime'
 import { localImage, type PathMapping } from './imageAccess'
 import { runSpecKey, taskQueueName } from './queueNames'
@@ -85,9 +86,12 @@ export class PropagationWorker {
     const start = performance.now()
     const image = await localImage(task, spec.images, options.mappings ?? [])
     try {
-      const segmented = await segmentPreparedImage(options.runtime, target, { file: image.file, imageKey: task.imageKey }, segmentOptionsOf(spec.segment))
-      const proposals = jobProposalsOf(target.method as PersamMethod, segmented.result, segmented.masks)
-      return { proposals, worker: this.id, computeMs: performance.now() - start }
+      const segment = segmentOptionsOf(spec.segment)
+      // The same information the in-process job gives its runner: the image's kept masks.
+      const keptMasks = task.keptMasks?.map(binaryOfStored)
+      const segmented = await segmentPreparedImage(options.runtime, target, { file: image.file, imageKey: task.imageKey }, keptMasks ? { ...segment, keptMasks } : segment)
+      const proposals = runProposalsOf(target.method as PersamMethod, segmented.result, segmented.masks)
+      return { proposals, width: segmented.width, height: segmented.height, worker: this.id, computeMs: performance.now() - start }
     } finally {
       await image.release()
     }

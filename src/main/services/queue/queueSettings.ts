@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { parseRecord } from '../../../common/models/records'
+import { parseJsonRecord } from '../../../common/util/jsonRecord'
 
 export const QUEUE_SETTINGS_FILE = 'queue.json'
 export const QUEUE_URL_ENV = 'PERSAM_QUEUE_URL'
@@ -38,7 +38,7 @@ export async function readQueueSettings(dataDir: string, env: NodeJS.ProcessEnv 
     if (error.code === 'ENOENT') return null
     throw new Error(`${file}: cannot read (${error.message})`)
   })
-  const settings = text === null ? { imageServer: null } : parseRecord(queueSettingsSchema, text, file)
+  const settings = text === null ? { imageServer: null } : parseJsonRecord(queueSettingsSchema, text, file)
   const fromEnv = env[QUEUE_URL_ENV]
   if (fromEnv !== undefined && fromEnv !== '' && !redisUrl.safeParse(fromEnv).success) throw new Error(`${QUEUE_URL_ENV}: "${fromEnv}" is not redis://HOST:PORT`)
   const url = fromEnv || settings.url

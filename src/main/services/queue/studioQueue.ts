@@ -9,7 +9,7 @@ import type { JobContext } from '../jobs/jobManager'
 import type { ActiveModel } from '../models/activeModel'
 import type { PropagationEvents } from '../propagation/propagationJob'
 import type { SamRuntime } from '../sam/samRuntime'
-import type { Job, Project } from '../store'
+import type { Project, PropagationRun } from '../store'
 import { runDistributedPropagationJob } from './distributedPropagationJob'
 import { ImageServer } from './imageServer'
 import { modelFingerprint } from './modelFingerprint'
@@ -35,7 +35,7 @@ export async function runQueuedPropagationIfConfigured(
   models: ActiveModel,
   project: Project,
   runtime: SamRuntime,
-  job: Job,
+  job: PropagationRun,
   context: JobContext,
   events: PropagationEvents,
   log: (message: string) => void,

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod'
 import type { PreparedTarget } from '../../../common/persam/target'
-import type { JobProposal } from '../store'
+import type { RunProposal } from '../store'
 
 export const TASK_FORMAT = 1
 
@@ -80,11 +80,18 @@ const runSpecSchema = z.object({
   format: z.literal(TASK_FORMAT),
   run: z.string().min(1),
   modelSha: z.string().regex(/^[0-9a-f]{64}$/),
-  segment: z.object({ maxInstances: z.number().int().min(1), absentThreshold: z.number().optional(), candidates: z.number().int().min(1).optional() }),
+  segment: z.object({ maxInstances: z.number().int().min(1), absentThreshold: z.number().nullable().optional(), candidates: z.number().int().min(1).optional() }),
   target: targetSchema,
   images: imageAccessSchema,
 })
 export type RunSpec = z.infer<typeof runSpecSchema>
+
+const storedMaskSchema = z.object({
+  size: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
+  counts: z.string(),
+  area: z.number().int().min(0),
+  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
+})
 
 const taskSchema = z.object({
   run: z.string().min(1),
@@ -93,15 +100,10 @@ const taskSchema = z.object({
   file: z.string().min(1),
   /** The image's content hash: the key of the worker's own embedding cache. */
   imageKey: z.string().min(1).optional(),
+  /** The masks already kept on the image (full size, as stored): new instances avoid them and count them in maxInstances. */
+  keptMasks: z.array(storedMaskSchema).optional(),
 })
 export type ImageTask = z.infer<typeof taskSchema>
-
-const storedMaskSchema = z.object({
-  size: z.tuple([z.number().int().min(0), z.number().int().min(0)]),
-  counts: z.string(),
-  area: z.number().int().min(0),
-  bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]),
-})
 
 const resultSchema = z.object({
   proposals: z.array(
@@ -112,12 +114,17 @@ const resultSchema = z.object({
       method: z.unknown().optional(),
     }),
   ),
+  /** The image's size after EXIF orientation (also when it is judged absent). */
+  width: z.number().int().min(1).optional(),
+  height: z.number().int().min(1).optional(),
   worker: z.string().optional(),
   /** The worker's own time on the image (encode, segment, RLE), for the queue's overhead figure. */
   computeMs: z.number().optional(),
 })
 export interface TaskResult {
-  readonly proposals: readonly JobProposal[]
+  readonly proposals: readonly RunProposal[]
+  readonly width?: number | undefined
+  readonly height?: number | undefined
   readonly worker?: string | undefined
   readonly computeMs?: number | undefined
 }

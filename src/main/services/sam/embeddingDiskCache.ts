@@ -16,11 +16,12 @@
  * requested key reads as invalid, so the caller recomputes and overwrites it.
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { crc32 } from 'node:zlib'
 import { EMBEDDING_DIMS, EMBEDDING_LENGTH, type ImageEmbedding } from '../../../common/sam/port'
+import { writeFileAtomic } from '../fs/atomicWrite'
 
 export const EMBEDDING_FILE_MAGIC = 'PSAMEMB\0'
 export const EMBEDDING_FILE_VERSION = 1
@@ -130,16 +131,13 @@ export class EmbeddingDiskCache {
     return typeof parsed === 'string' ? { status: 'invalid', reason: parsed } : { status: 'hit', embedding: parsed }
   }
 
-  /** Writes to a temp file in the same folder, then renames it over the final name. */
+  /** Written aside and renamed over the final name (fs/atomicWrite). */
   async write(embedding: ImageEmbedding): Promise<void> {
     const file = embeddingFilePath(this.dir, embedding.modelId, embedding.imageKey)
-    await mkdir(path.dirname(file), { recursive: true })
-    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
     try {
-      await writeFile(temp, serializeEmbedding(embedding))
-      await rename(temp, file)
+      await mkdir(path.dirname(file), { recursive: true })
+      await writeFileAtomic(file, serializeEmbedding(embedding))
     } catch (error) {
-      await unlink(temp).catch(() => {})
       throw new Error(`cannot write embedding cache file ${file}: ${error instanceof Error ? error.message : String(error)}`)
     }
   }

@@ -7,6 +7,7 @@ import * as ort from 'onnxruntime-node'
 import { SAM_CANVAS, SAM_FEATURES, SAM_GRID, SAM_LOW_RES } from '../../../common/sam/geometry'
 import { encodeRle, encodeRleScaled, type CocoRle } from '../../../common/mask'
 import type { Size } from '../../../common/sam/geometry'
+import { EMBEDDING_LENGTH, LOW_RES_PLANE, type MaskOutput, type MaskPayload } from '../../../common/sam/port'
 import { fuseMultimask, maskExtents, thresholdLogits, upscaleLogitsToMask } from '../../../common/sam/postprocess'
 import { normalizeToCanvas, toHwcFloat } from '../../../common/sam/preprocess'
 import { encodePrompt } from '../../../common/sam/prompts'
@@ -14,8 +15,6 @@ import type { LoadedModel, OpenSession } from './modelSessions'
 import type { DecodeJob, DecodeReply, EncodeJob, EncodeReply } from './protocol'
 import type { DecoderIo } from '../../../common/sam/flavour'
 
-const EMBEDDING_LENGTH = SAM_FEATURES * SAM_GRID * SAM_GRID
-const LOW_RES_LENGTH = SAM_LOW_RES * SAM_LOW_RES
 
 /** One reusable 12 MiB input canvas per worker (onnxruntime does not keep the input after run()). */
 let canvas: Float32Array | null = null
@@ -70,7 +69,7 @@ function fullSizeRles(logits: Float32Array, count: number, output: Size, full: S
 
 export async function runDecoder(model: LoadedModel, embedding: Float32Array, job: DecodeJob): Promise<DecodeReply> {
   checkLength(embedding, EMBEDDING_LENGTH, 'embedding')
-  checkLength(job.maskInput, LOW_RES_LENGTH, 'maskInput')
+  checkLength(job.maskInput, LOW_RES_PLANE, 'maskInput')
   checkLength(job.attnSim, SAM_GRID * SAM_GRID, 'attnSim')
   checkLength(job.targetEmbedding, SAM_FEATURES, 'targetEmbedding')
   const { width, height } = job.outputSize
@@ -82,7 +81,7 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     image_embeddings: new ort.Tensor('float32', embedding, [1, SAM_FEATURES, SAM_GRID, SAM_GRID]),
     point_coords: new ort.Tensor('float32', prompt.coords, [1, prompt.count, 2]),
     point_labels: new ort.Tensor('float32', prompt.labels, [1, prompt.count]),
-    mask_input: new ort.Tensor('float32', job.maskInput ?? new Float32Array(LOW_RES_LENGTH), [1, 1, SAM_LOW_RES, SAM_LOW_RES]),
+    mask_input: new ort.Tensor('float32', job.maskInput ?? new Float32Array(LOW_RES_PLANE), [1, 1, SAM_LOW_RES, SAM_LOW_RES]),
     has_mask_input: new ort.Tensor('float32', new Float32Array([job.maskInput ? 1 : 0]), [1]),
     orig_im_size: new ort.Tensor('float32', new Float32Array([height, width]), [2]),
   }
@@ -114,10 +113,8 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     return { index, mask }
   })
   return {
+    ...maskPayload(job.maskOutput, maskValues, () => fullSizeRles(maskValues, maskCount, job.outputSize, fullSize)),
     maskCount,
-    masks: job.maskOutput === 'logits' ? maskValues : new Float32Array(0),
-    binaryMasks: job.maskOutput === 'binary' ? thresholdLogits(maskValues) : null,
-    rles: job.maskOutput === 'rle' ? fullSizeRles(maskValues, maskCount, job.outputSize, fullSize) : null,
     extents: maskExtents(maskValues, maskCount, width, height),
     outputSize: job.outputSize,
     iouPredictions: iou.data as Float32Array,
@@ -125,5 +122,19 @@ export async function runDecoder(model: LoadedModel, embedding: Float32Array, jo
     fullSizeMasks,
     fused: job.fusionWeights ? fuseMultimask(job.fusionWeights, maskValues, lowRes.data as Float32Array, width, height) : null,
     decoderMs,
+  }
+}
+
+/** The masks in the form the job asked for; 'none' keeps them in the worker. */
+function maskPayload(kind: MaskOutput, logits: Float32Array, rles: () => CocoRle[]): MaskPayload {
+  switch (kind) {
+    case 'logits':
+      return { maskOutput: 'logits', masks: logits }
+    case 'binary':
+      return { maskOutput: 'binary', binaryMasks: thresholdLogits(logits) }
+    case 'rle':
+      return { maskOutput: 'rle', rles: rles() }
+    case 'none':
+      return { maskOutput: 'none' }
   }
 }

@@ -6,6 +6,7 @@
  */
 import { parentPort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
+import type { MaskPayload } from '../../../common/sam/port'
 import { ByteBudgetLru } from '../../../common/util/byteBudgetLru'
 import { runDecoder, runEncoder } from './inference'
 import { loadModelPair, releaseModel, type LoadedModel } from './modelSessions'
@@ -44,6 +45,20 @@ function requireModel(): LoadedModel {
   return model
 }
 
+/** The typed arrays of a result's mask payload, to transfer rather than copy. */
+function maskBuffers(payload: MaskPayload): ArrayBufferView[] {
+  switch (payload.maskOutput) {
+    case 'logits':
+      return [payload.masks]
+    case 'binary':
+      return [payload.binaryMasks]
+    case 'rle':
+      return payload.rles.map((rle) => rle.counts)
+    case 'none':
+      return []
+  }
+}
+
 async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Promise<{ value: WorkerReplyValue; transfer: ArrayBuffer[] }> {
   switch (request.type) {
     case 'load': {
@@ -70,7 +85,7 @@ async function handle(request: Exclude<WorkerRequest, { type: 'cancel' }>): Prom
       const embedding = resident.get(job.embeddingKey)
       if (!embedding) throw new CodedError(`embedding ${job.embeddingKey} is not resident in the worker`, EMBEDDING_MISSING)
       const result = await runDecoder(requireModel(), embedding, job)
-      const buffers = [result.masks, result.iouPredictions, result.lowResLogits, ...(result.binaryMasks ? [result.binaryMasks] : []), ...(result.rles ?? []).map((rle) => rle.counts), ...result.fullSizeMasks.map((entry) => entry.mask), ...(result.fused ? [result.fused.lowResLogits] : [])]
+      const buffers = [result.iouPredictions, result.lowResLogits, ...maskBuffers(result), ...result.fullSizeMasks.map((entry) => entry.mask), ...(result.fused ? [result.fused.lowResLogits] : [])]
       return { value: result, transfer: buffers.map((array) => array.buffer as ArrayBuffer) }
     }
     case 'release': {

@@ -75,7 +75,7 @@ export interface DecodeJob {
 }
 
 /** The decoder's result as the worker sends it back, with the time the decoder run took. */
-export interface DecodeReply extends DecodeResult {
+export type DecodeReply = DecodeResult & {
   readonly decoderMs: number
 }
 

@@ -4,7 +4,18 @@
  */
 import { SAM_CANVAS, maskOutputSize } from '../../../common/sam/geometry'
 import type { ModelManifest } from '../../../common/sam/manifest'
-import type { DecodeRequest, DecodeResult, DecoderCapabilities, ImageEmbedding, SamDecoderPort } from '../../../common/sam/port'
+import {
+  resultForRequest,
+  type DecodeRequest,
+  type DecodeResult,
+  type DecoderCapabilities,
+  type FusedFor,
+  type FusedMultimask,
+  type FusionWeightsOrNone,
+  type ImageEmbedding,
+  type MaskOutput,
+  type SamDecoderPort,
+} from '../../../common/sam/port'
 import { ByteBudgetLru } from '../../../common/util/byteBudgetLru'
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../images/loadImage'
 import { loadSamInput, type SamInputImage } from '../images/samInput'
@@ -53,7 +64,7 @@ export interface EncodeOutcome {
   readonly cacheProblem?: string
 }
 
-export interface TimedDecodeResult extends DecodeResult {
+export type TimedDecodeResult<K extends MaskOutput = MaskOutput, Fused extends FusedMultimask | null = FusedMultimask | null> = DecodeResult<K, Fused> & {
   readonly decoderMs: number
 }
 
@@ -176,7 +187,10 @@ export class SamRuntime implements SamDecoderPort {
     return { embedding, source: 'encoder', timings, cacheProblem }
   }
 
-  async decode(request: DecodeRequest, options: RequestOptions = {}): Promise<TimedDecodeResult> {
+  async decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(
+    request: DecodeRequest<K, F>,
+    options: RequestOptions = {},
+  ): Promise<TimedDecodeResult<K, FusedFor<F>>> {
     const { embedding } = request
     if (embedding.modelId !== this.model.id) throw new Error(`embedding comes from model ${embedding.modelId}, this runtime runs ${this.model.id}`)
     const { originalWidth, originalHeight } = embedding.geometry
@@ -198,7 +212,7 @@ export class SamRuntime implements SamDecoderPort {
       embedding.data,
       options,
     )
-    return reply
+    return Object.assign(resultForRequest(request, reply), { decoderMs: reply.decoderMs })
   }
 
   /** Stops a running encode or decode now; the worker restarts (and reloads the model) on the next request. */

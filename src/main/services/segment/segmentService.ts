@@ -6,7 +6,7 @@
 import type { MaskCandidate, PromptBox, PromptPoint, SegmentPreview } from '../../../common/ipc/dto/segment'
 import { StudioError } from '../../../common/ipc/result'
 import { maskToLowResLogits } from '../../../common/sam/maskInput'
-import type { DecodeResult } from '../../../common/sam/port'
+import { lowResPlane, type DecodeResult } from '../../../common/sam/port'
 import { compressedRleToJson } from '../../../common/mask'
 import type { SamRuntime } from '../sam/samRuntime'
 import { binaryOfStored, storedMaskFromRle, type Project, type StoredMask } from '../store'
@@ -75,9 +75,9 @@ export class SegmentService {
       { supersede: 'editor' },
     )
     const decoderMs = performance.now() - decodeStarted
-    const stored = result.rles!.map((rle) => storedMaskFromRle(rle))
+    const stored = result.rles.map((rle) => storedMaskFromRle(rle))
     const recommended = recommendedCandidate(result, request.points.length + (request.box ? 1 : 0))
-    this.lastLowRes.set(image.id, result.lowResLogits.slice(recommended * 65536, (recommended + 1) * 65536))
+    this.lastLowRes.set(image.id, lowResPlane(result.lowResLogits, recommended))
     const previewId = `preview-${this.nextPreview++}`
     this.remember(previewId, { imageId: image.id, masks: stored, scores: Array.from(result.iouPredictions), recommended })
     const candidates: MaskCandidate[] = stored.map((mask, k) => ({

@@ -86,10 +86,10 @@ export class AnnotationRepository {
   }
 
   /**
-   * Creates annotations for a propagation job; the caller (JobRepository.recordResult) runs it
-   * inside the job's history step and transaction.
+   * Creates annotations for a propagation run; the caller (PropagationRunRepository.recordResult)
+   * runs it inside the run's history step and transaction.
    */
-  insertForJob(draft: AnnotationDraft, jobId: number): Annotation {
+  insertForRun(draft: AnnotationDraft, jobId: number): Annotation {
     return this.insertLogged(draft, jobId)
   }
 

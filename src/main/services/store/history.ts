@@ -119,8 +119,9 @@ export class EditHistory {
   }
 
   peek(): { undo: HistoryStep | null; redo: HistoryStep | null } {
-    // Open steps (a running job) only ever insert new annotations, which commute with older
-    // steps, so undo passes over them to the newest closed step.
+    // Open steps (a running job) insert new annotations and delete untouched proposals, so undo
+    // passes over them to the newest closed step; an older step that touches a proposal the job
+    // has replaced fails its revision check (a conflict) and changes nothing.
     const undo = statement(this.db, 'SELECT * FROM history_steps WHERE undone_seq IS NULL AND open = 0 ORDER BY id DESC LIMIT 1').get() as
       | StepRow
       | undefined

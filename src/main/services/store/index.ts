@@ -9,9 +9,36 @@ export { ExportSnapshot, type ExportCategory, type ExportImage, type ExportMask,
 export { ImportStager, type StagedAnnotation, type ImportKeyMap } from './importStager'
 export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'
 export { EditHistory, DEFAULT_HISTORY_LIMIT, type HistoryStep, type HistoryApplied } from './history'
-export { JobRepository, JOB_KINDS, type Job, type JobKind, type JobState, type JobImageState, type NewJob, type JobProposal, type JobImageResult } from './jobs'
+export {
+  PropagationRunRepository,
+  PROPAGATION_METHODS,
+  type PropagationRun,
+  type PropagationMethod,
+  type PropagationRunState,
+  type RunImageState,
+  type NewPropagationRun,
+  type RunProposal,
+  type RunImageResult,
+} from './propagationRuns'
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations/index'
 export { NewerSchemaError } from './errors'
 export { storedMaskFromRle, storedMaskFromBinary, rleOfStored, binaryOfStored } from './masks'
 export { toRelPath, fromRelPath, isInside, commonAncestor } from './paths'
+export { BACKUP_DIR, DEFAULT_BACKUPS_KEPT, backupProject, listBackups, hasBackups, pruneBackups, resolveBackup, restoreBackup, type BackupOptions, type RestoreResult } from './backups'
+export { checkDatabaseFile, damagedFileMessage, isCorruptionError, type FileCheck } from './fileCheck'
+export {
+  LOCK_FILE,
+  HOLDER_KINDS,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_STALE_AFTER_MS,
+  ProjectLock,
+  ProjectLockedError,
+  describeHolder,
+  isStale,
+  readLock,
+  type HolderKind,
+  type LockHolder,
+  type LockOptions,
+  type LockRecord,
+} from './projectLock'
 export * from './types'

@@ -9,6 +9,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { AnnotationRepository } from './annotations'
+import { CalibrationRepository } from './calibration'
 import { CategoryRepository } from './categories'
 import { APPLICATION_ID, openConnection, statement, type SqliteDatabase } from './connection'
 import { NewerSchemaError, invalidInput, notFound } from './errors'
@@ -16,9 +17,10 @@ import { ExportSnapshot } from './exportSnapshot'
 import { EditHistory } from './history'
 import { ImageRepository } from './images'
 import { ImportStager } from './importStager'
-import { JobRepository } from './jobs'
+import { PropagationRunRepository } from './propagationRuns'
 import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/index'
 import { commonAncestor, fromRelPath, isInside } from './paths'
+import { ProjectLock, type LockOptions } from './projectLock'
 import { ReferenceRepository } from './references'
 
 export const PROJECT_FILE = 'project.sqlite'
@@ -29,6 +31,8 @@ export interface ProjectOptions {
   readonly now?: () => number
   /** Closed undo steps kept. */
   readonly historyLimit?: number
+  /** Who takes the write lock and how it is kept (opening for writing only). */
+  readonly lock?: LockOptions
 }
 
 export interface CreateProjectOptions extends ProjectOptions {
@@ -49,13 +53,16 @@ export class Project {
   readonly annotations: AnnotationRepository
   readonly references: ReferenceRepository
   readonly history: EditHistory
-  readonly jobs: JobRepository
+  readonly runs: PropagationRunRepository
+  readonly calibration: CalibrationRepository
   readonly now: () => number
 
   private constructor(
     readonly dir: string,
     readonly db: SqliteDatabase,
     options: ProjectOptions,
+    /** The write lock; null for a read-only open. */
+    readonly lock: ProjectLock | null = null,
   ) {
     this.file = path.join(dir, PROJECT_FILE)
     this.cacheDir = path.join(dir, CACHE_DIR)
@@ -65,7 +72,8 @@ export class Project {
     this.categories = new CategoryRepository(db, now, this.history)
     this.annotations = new AnnotationRepository(db, now, this.history)
     this.references = new ReferenceRepository(db, now, this.history)
-    this.jobs = new JobRepository(db, now, this.history, this.annotations)
+    this.runs = new PropagationRunRepository(db, now, this.history, this.annotations)
+    this.calibration = new CalibrationRepository(db, now)
   }
 
   /** Creates the folder layout and an empty project atomically (built under a temp name, then renamed). */
@@ -93,16 +101,24 @@ export class Project {
     const file = path.join(dir, PROJECT_FILE)
     const info = inspectProject(dir)
     if (!info.supported) throw new NewerSchemaError(file, info.schemaVersion, LATEST_SCHEMA_VERSION)
-    const db = openConnection(file)
+    // Only the lock holder may write, and only it may decide that a 'running' job was interrupted.
+    const lock = ProjectLock.acquire(dir, options.lock)
+    let db: SqliteDatabase | null = null
     try {
+      db = openConnection(file)
       migrate(db)
-      const project = new Project(dir, db, options)
-      project.jobs.interruptRunning()
+      const project = new Project(dir, db, options, lock)
+      project.runs.interruptRunning()
       return project
     } catch (error) {
-      db.close()
+      db?.close()
+      lock.release()
       throw error
     }
+  }
+
+  get readOnly(): boolean {
+    return this.lock === null
   }
 
   /**
@@ -173,8 +189,18 @@ export class Project {
     return (this.db.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check).join('; ')
   }
 
+  get isOpen(): boolean {
+    return this.db.open
+  }
+
+  /** Rows changed through this connection since it opened (SQLite's total_changes()). */
+  changeCount(): number {
+    return (statement(this.db, 'SELECT total_changes() AS n').get() as { n: number }).n
+  }
+
   close(): void {
     if (this.db.open) this.db.close()
+    this.lock?.release()
   }
 
   private meta(key: string): string | undefined {

@@ -39,6 +39,11 @@ export class ReferenceRepository {
     return this.byName(categoryId, DEFAULT_REFERENCE_SET) ?? this.createSet(categoryId, DEFAULT_REFERENCE_SET)
   }
 
+  /** The default set if it exists; unlike defaultSet() never writes (read-only projects). */
+  findDefaultSet(categoryId: number): ReferenceSet | undefined {
+    return this.byName(categoryId, DEFAULT_REFERENCE_SET)
+  }
+
   createSet(categoryId: number, name: string): ReferenceSet {
     const trimmed = name.trim()
     if (trimmed === '') throw invalidInput('a reference set needs a name')

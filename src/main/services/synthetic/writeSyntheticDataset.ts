@@ -3,7 +3,7 @@
  * Annotations/<object>/NN.png with foreground RGB (128,0,0), as PerSeg's own masks) plus a
  * manifest.json with what PerSeg cannot express: instance counts and per-instance boxes.
  */
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import {
@@ -11,6 +11,7 @@ import {
   renderSyntheticImage,
   type SyntheticDatasetOptions,
 } from '../../../common/synthetic'
+import { writeFileAtomic } from '../fs/atomicWrite'
 
 export interface SyntheticManifestImage {
   readonly file: string
@@ -49,12 +50,6 @@ function boxOf(mask: Uint8Array, width: number, height: number): [number, number
   return x1 < 0 ? [0, 0, 0, 0] : [x0, y0, x1 - x0 + 1, y1 - y0 + 1]
 }
 
-async function writeAtomic(file: string, data: Buffer | string): Promise<void> {
-  const temporary = `${file}.tmp-${process.pid}`
-  await writeFile(temporary, data)
-  await rename(temporary, file)
-}
-
 export async function writeSyntheticDataset(
   outDir: string,
   options: Partial<SyntheticDatasetOptions> = {},
@@ -79,8 +74,8 @@ export async function writeSyntheticDataset(
       for (let i = 0; i < union.length; i++) maskRgb[i * 3] = union[i] ? 128 : 0
       const jpeg = await sharp(scene.rgb, { raw: { width, height, channels: 3 } }).jpeg({ quality: 92 }).toBuffer()
       const png = await sharp(maskRgb, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer()
-      await writeAtomic(path.join(imageDir, `${image.index}.jpg`), jpeg)
-      await writeAtomic(path.join(maskDir, `${image.index}.png`), png)
+      await writeFileAtomic(path.join(imageDir, `${image.index}.jpg`), jpeg)
+      await writeFileAtomic(path.join(maskDir, `${image.index}.png`), png)
       images.push({
         file: `Images/${object.template.name}/${image.index}.jpg`,
         mask: `Annotations/${object.template.name}/${image.index}.png`,
@@ -94,6 +89,6 @@ export async function writeSyntheticDataset(
     manifestObjects.push({ name: object.template.name, partsDifferInColour: object.template.partsDifferInColour, images })
   }
   const manifest: SyntheticManifest = { generator: 'persam-studio synthetic', options, objects: manifestObjects }
-  await writeAtomic(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+  await writeFileAtomic(path.join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
   return manifest
 }

@@ -6,10 +6,10 @@
  * pixels with the editor's camera): the image, the masks, the interaction overlay.
  */
 import Konva from 'konva'
+import { mediaPath, previewScale } from '../../../common/ipc/media'
 import { screenToImage } from '../editor/camera'
 import type { Editor } from '../editor/Editor'
 import { screenPoint } from '../editor/geometry'
-import { previewScale, previewUrl } from '../editor/media'
 import type { EditorState } from '../editor/state'
 import type { EditorPointerEvent, PointerButton } from '../editor/tools/Tool'
 import { InteractionOverlay } from './InteractionOverlay'
@@ -31,7 +31,9 @@ export class CanvasView {
   private readonly overlay: InteractionOverlay
   private readonly unsubscribe: () => void
   private readonly removeListeners: () => void
-  private shownImageId: number | null = null
+  /** The preview URL on show: it names the image's content, so another project's image 1 is a new URL. */
+  private shownImageUrl: string | null = null
+  private shownConnection: EditorState['doc']['core']['connection'] = 'connected'
   private maskFrame: number | null = null
   private lastButton: PointerButton = 'left'
 
@@ -68,7 +70,10 @@ export class CanvasView {
 
   private render(state: EditorState, previous: EditorState | null): void {
     const { doc, session } = state
-    if (doc.image?.image.id !== this.shownImageId) this.showImage(state)
+    // Pixels that failed to load while the server was away are fetched again once it is back.
+    const retry = doc.core.connection === 'connected' && this.container.dataset.imageState === 'failed' && this.shownConnection !== 'connected'
+    this.shownConnection = doc.core.connection
+    if (previewUrlOf(state) !== this.shownImageUrl || retry) this.showImage(state)
     if (!previous || session.camera !== previous.session.camera) this.applyCamera(state)
     const masksChanged =
       !previous ||
@@ -103,33 +108,34 @@ export class CanvasView {
 
   private showImage(state: EditorState): void {
     const detail = state.doc.image
-    this.shownImageId = detail?.image.id ?? null
+    const url = previewUrlOf(state)
+    this.shownImageUrl = url
     this.imageNode.visible(false)
     this.imageNode.image(undefined)
     this.backdrop.visible(detail !== null)
     this.container.dataset.imageState = detail ? 'loading' : 'none'
     this.container.dataset.imageId = detail ? String(detail.image.id) : ''
-    if (!detail) {
+    if (!detail || !url) {
       this.imageLayer.batchDraw()
       return
     }
-    const { id, width, height } = detail.image
+    const { width, height } = detail.image
     this.backdrop.size({ width, height })
     this.imageNode.size({ width, height })
     const element = new Image()
     element.decoding = 'async'
-    element.src = previewUrl(id)
+    element.src = url
     element
       .decode()
       .then(() => {
-        if (this.shownImageId !== id) return
+        if (this.shownImageUrl !== url) return
         this.imageNode.image(element)
         this.imageNode.visible(true)
         this.container.dataset.imageState = 'ready'
         this.imageLayer.batchDraw()
       })
       .catch(() => {
-        if (this.shownImageId === id) this.container.dataset.imageState = 'failed'
+        if (this.shownImageUrl === url) this.container.dataset.imageState = 'failed'
       })
     this.imageLayer.batchDraw()
   }
@@ -215,6 +221,10 @@ export class CanvasView {
       container.removeEventListener('contextmenu', menu)
     }
   }
+}
+
+function previewUrlOf(state: EditorState): string | null {
+  return state.doc.image ? mediaPath(state.doc.image.image, 'preview') : null
 }
 
 function cursorFor(state: EditorState): string {

@@ -42,7 +42,9 @@ export interface MaskBitmapsOptions {
 }
 
 const FILL_ALPHA = 110
-const EDGE_ALPHA = 255
+/** Outline of every mask: a dark ring outside a light one, visible on any background and colour. */
+const OUTLINE_DARK = [12, 14, 18, 255] as const
+const OUTLINE_LIGHT = [255, 255, 255, 255] as const
 
 export class MaskBitmaps {
   private readonly entries = new Map<string, Entry>()
@@ -157,8 +159,11 @@ function paintToCanvas(raster: MaskRaster, color: string, edge: string | null): 
   canvas.height = raster.rows
   const context = canvas.getContext('2d')
   if (context) {
-    const style = { color: parseHexColor(color), fillAlpha: FILL_ALPHA, edgeAlpha: EDGE_ALPHA }
-    const pixels = paintRaster(raster, edge ? { ...style, edgeColor: parseHexColor(edge) } : style)
+    // A focused mask (selected, the SAM preview) gets a second ring in its edge colour: thicker.
+    const focus = edge ? ([...parseHexColor(edge), 255] as const) : null
+    // Two pixels of each: one raster pixel is less than a screen pixel on a fitted large photo.
+    const rings = focus ? [OUTLINE_DARK, OUTLINE_DARK, focus, focus] : [OUTLINE_DARK, OUTLINE_DARK, OUTLINE_LIGHT, OUTLINE_LIGHT]
+    const pixels = paintRaster(raster, { color: parseHexColor(color), fillAlpha: FILL_ALPHA, edgeAlpha: 255, rings })
     context.putImageData(new ImageData(pixels, raster.columns, raster.rows), 0, 0)
   }
   return canvas

@@ -4,19 +4,20 @@
  * the Konva canvas subscribe to `store` and call its methods; they own no annotation state.
  */
 import type { ProjectSummary } from '../../../common/ipc/types'
-import { describeError, type StudioApi } from './api'
+import { describeError, isConnectionError, type ConnectionState, type StudioApi } from './api'
 import { COMMANDS } from './commands'
 import { subscribeToCore } from './coreEvents'
 import type { ImagePoint, ScreenPoint } from './geometry'
 import { hitTest, type MaskContains } from './hitTest'
 import { matchShortcut, type KeyInput } from './keymap'
+import { addNotice, withoutEndedNotices, type NoticeDraft } from './notices'
 import { AnnotationManager } from './managers/AnnotationManager'
 import { CameraController } from './managers/CameraController'
 import { CategoryManager } from './managers/CategoryManager'
 import { DocumentManager } from './managers/DocumentManager'
 import { HistoryManager } from './managers/HistoryManager'
-import { JobManager } from './managers/JobManager'
-import { ModelManager } from './managers/ModelManager'
+import { JobsController } from './managers/JobsController'
+import { ModelsController } from './managers/ModelsController'
 import { PromptManager } from './managers/PromptManager'
 import { ReviewManager } from './managers/ReviewManager'
 import { initialState, type DialogId, type DocumentState, type EditorState, type SessionState } from './state'
@@ -29,17 +30,15 @@ export interface EditorOptions {
   readonly maskContains?: MaskContains
 }
 
-const MAX_NOTICES = 5
-
 export class Editor {
   readonly store = new Store<EditorState>(initialState())
   readonly documents = new DocumentManager(this)
-  readonly models = new ModelManager(this)
+  readonly models = new ModelsController(this)
   readonly categories = new CategoryManager(this)
   readonly prompts = new PromptManager(this)
   readonly annotations = new AnnotationManager(this)
   readonly review = new ReviewManager(this)
-  readonly jobs = new JobManager(this)
+  readonly jobs = new JobsController(this)
   readonly history = new HistoryManager(this)
   readonly camera = new CameraController(this)
   readonly tools = new ToolManager(this)
@@ -48,13 +47,20 @@ export class Editor {
   private requestCounter = 0
   private noticeCounter = 0
   private unsubscribe: (() => void) | null = null
+  private unsubscribeConnection: (() => void) | null = null
   private panOrigin: ScreenPoint | null = null
   private spacePanned = false
 
   constructor(
     readonly api: StudioApi,
     private readonly options: EditorOptions = {},
-  ) {}
+  ) {
+    // A notice whose cause ended (a category was created, the project closed) closes at once.
+    this.store.subscribe((state) => {
+      const notices = withoutEndedNotices(state.session.notices, state)
+      if (notices !== state.session.notices) this.updateSession({ notices })
+    })
+  }
 
   get doc(): DocumentState {
     return this.store.get().doc
@@ -67,6 +73,7 @@ export class Editor {
   /** Connects to the core's events and reads what it already knows (an open project survives a page reload). */
   async start(): Promise<void> {
     this.unsubscribe ??= subscribeToCore(this)
+    this.unsubscribeConnection ??= this.api.onConnection?.((state) => this.onConnection(state)) ?? null
     await Promise.all([this.documents.loadCoreInfo(), this.jobs.load()])
     await this.documents.loadCurrentProject()
   }
@@ -74,6 +81,26 @@ export class Editor {
   dispose(): void {
     this.unsubscribe?.()
     this.unsubscribe = null
+    this.unsubscribeConnection?.()
+    this.unsubscribeConnection = null
+  }
+
+  /**
+   * The connection came back: events sent while it was down are lost, so everything the window
+   * shows is read again (core info, jobs, the open project, its list and image).
+   */
+  private onConnection(connection: ConnectionState): void {
+    const was = this.doc.core.connection
+    this.updateDoc((doc) => ({ core: { ...doc.core, connection } }))
+    if (connection === 'connected' && was !== 'connected') this.track(this.refreshAll())
+  }
+
+  async refreshAll(): Promise<void> {
+    await Promise.all([this.documents.loadCoreInfo(), this.jobs.load({ dropUnknown: true })])
+    const project = await this.attempt('Reading the open project', () => this.api.call('project:current', {}))
+    if (project === undefined) return
+    await this.documents.adoptProject(project)
+    if (project) await this.documents.reloadImage()
   }
 
   updateDoc(change: Partial<DocumentState> | ((doc: DocumentState) => Partial<DocumentState>)): void {
@@ -93,7 +120,8 @@ export class Editor {
   attempt<T>(what: string, task: () => Promise<T>): Promise<T | undefined> {
     return this.track(
       task().catch((error: unknown) => {
-        this.notify('error', `${what} failed: ${describeError(error)}`)
+        // A lost connection is shown once, by the connection banner, not by every call it broke.
+        if (!isConnectionError(error)) this.notify('error', `${what} failed: ${describeError(error)}`)
         return undefined
       }),
     )
@@ -117,13 +145,13 @@ export class Editor {
 
   /**
    * Shows a message. A notice with a `key` replaces the previous one with that key, so repeated
-   * reports of one thing (undo after undo) do not pile up.
+   * reports of one thing (undo after undo) do not pile up; the same message again is counted,
+   * not repeated. A notice with a `cause` closes when that condition ends.
    */
-  notify(level: 'error' | 'info', message: string, key?: string): void {
-    const notice = { id: ++this.noticeCounter, level, message, ...(key ? { key } : {}) }
-    this.updateSession((session) => ({
-      notices: [...session.notices.filter((n) => key === undefined || n.key !== key), notice].slice(-MAX_NOTICES),
-    }))
+  notify(level: NoticeDraft['level'], message: string, options: Pick<NoticeDraft, 'key' | 'cause'> = {}): void {
+    const id = ++this.noticeCounter
+    const projectDir = this.doc.project?.projectDir ?? null
+    this.updateSession((session) => ({ notices: addNotice(session.notices, { level, message, ...options }, id, projectDir) }))
   }
 
   dismissNotice(id: number): void {

@@ -50,7 +50,7 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'annotation.reference': (editor) => {
     const selected = editor.annotations.selected()
     if (selected) return editor.annotations.toggleReference(selected.id)
-    editor.notify('info', 'Select a mask first, then press R to use it as reference.')
+    editor.notify('info', 'Select a mask first, then press R to use it as reference.', { cause: { kind: 'no-selection' } })
     return undefined
   },
   'annotation.delete': (editor) => {
@@ -65,7 +65,7 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'review.toggle': (editor) => (editor.review.active ? editor.review.stop() : editor.review.start()),
   'review.accept': reviewAccept,
   'review.reject': (editor) => editor.review.reject(),
-  'review.absent': (editor) => editor.review.absent(),
+  'absent.mark': (editor) => (editor.review.active ? editor.review.absent() : editor.annotations.markImageAbsent()),
   'review.next': (editor) => editor.review.next(),
   'review.previous': (editor) => editor.review.previous(),
   'image.next': (editor) => editor.documents.stepImage(1),

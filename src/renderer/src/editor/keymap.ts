@@ -25,7 +25,7 @@ export type CommandId =
   | 'review.toggle'
   | 'review.accept'
   | 'review.reject'
-  | 'review.absent'
+  | 'absent.mark'
   | 'review.next'
   | 'review.previous'
   | 'image.next'
@@ -77,18 +77,25 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { command: 'history.redo', keys: ['Ctrl+Shift+Z', 'Ctrl+Y'], label: 'Redo', group: 'Edit', when: 'any', repeat: true },
   { command: 'annotation.reference', keys: ['R'], label: 'Use the selected mask as reference (toggle)', group: 'Edit', when: 'any' },
   { command: 'annotation.delete', keys: ['Delete', 'Backspace'], label: 'Delete the selected annotation', group: 'Edit', when: 'edit' },
+  // One meaning in both modes: A never navigates.
+  {
+    command: 'absent.mark',
+    keys: ['A'],
+    label: 'Object absent from this image (in review: the proposal; else: the active category)',
+    group: 'Edit',
+    when: 'any',
+  },
 
   { command: 'propagate.open', keys: ['P'], label: 'Propagate to other images…', group: 'Propagate and review', when: 'any' },
   { command: 'review.toggle', keys: ['Shift+R'], label: 'Start or stop reviewing proposals', group: 'Propagate and review', when: 'any' },
   { command: 'review.accept', keys: ['Enter'], label: 'Accept (or commit a correction) and go on', group: 'Propagate and review', when: 'review' },
   { command: 'review.accept', keys: ['Space'], label: 'Accept and go on (on release)', group: 'Propagate and review', when: 'review', onRelease: true },
   { command: 'review.reject', keys: ['X'], label: 'Reject and go on', group: 'Propagate and review', when: 'review' },
-  { command: 'review.absent', keys: ['A'], label: 'Object absent from this image', group: 'Propagate and review', when: 'review' },
   { command: 'review.next', keys: ['D', 'ArrowRight'], label: 'Next proposal', group: 'Propagate and review', when: 'review', repeat: true },
   { command: 'review.previous', keys: ['ArrowLeft'], label: 'Previous proposal', group: 'Propagate and review', when: 'review', repeat: true },
 
   { command: 'image.next', keys: ['D', 'ArrowRight'], label: 'Next image', group: 'Navigate', when: 'edit', repeat: true },
-  { command: 'image.previous', keys: ['A', 'ArrowLeft'], label: 'Previous image', group: 'Navigate', when: 'edit', repeat: true },
+  { command: 'image.previous', keys: ['ArrowLeft'], label: 'Previous image', group: 'Navigate', when: 'edit', repeat: true },
 
   { command: 'view.fit', keys: ['F'], label: 'Fit the image', group: 'View', when: 'any' },
   { command: 'view.zoomIn', keys: ['+', '='], label: 'Zoom in', group: 'View', when: 'any', repeat: true },

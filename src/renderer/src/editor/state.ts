@@ -23,11 +23,12 @@ import type {
   RecentProject,
   SegmentPreview,
 } from '../../../common/ipc/types'
+import type { ConnectionState } from './api'
 import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
 
 export type ToolId = 'select' | 'samPoints' | 'samBox' | 'brush' | 'eraser'
-export type DialogId = 'propagate' | 'export' | 'help' | 'models'
+export type DialogId = 'propagate' | 'export' | 'help' | 'models' | 'import'
 
 export const IMAGE_PAGE_SIZE = 100
 
@@ -55,6 +56,8 @@ export interface CoreInfo {
   readonly catalog: readonly CatalogModel[] | null
   readonly providers: readonly ProviderAvailability[] | null
   readonly recent: readonly RecentProject[] | null
+  /** Whether the core can be reached (browser mode can lose its server). */
+  readonly connection: ConnectionState
 }
 
 export interface DocumentState {
@@ -110,15 +113,27 @@ export interface PropagationSettings {
   readonly method: 'persam' | 'persam-f'
   readonly scope: 'unlabeled' | 'not-reviewed' | 'all'
   readonly maxInstances: number
+  /** Null: never mark an image absent (sent as null, not left to the engine's default). */
   readonly absentThreshold: number | null
 }
+
+/** The condition a notice reports; the notice closes when it ends (see editor/notices.ts). */
+export type NoticeCause =
+  | { readonly kind: 'no-category' }
+  | { readonly kind: 'no-selection' }
+  | { readonly kind: 'no-reference'; readonly categoryId: number }
 
 export interface Notice {
   readonly id: number
   readonly level: 'error' | 'info'
   readonly message: string
+  /** How many times this same notice was raised (shown as ×N). */
+  readonly count: number
   /** Notices with the same key replace each other (see Editor.notify). */
   readonly key?: string
+  readonly cause?: NoticeCause
+  /** The project open when a notice with a cause was raised: closing or changing it ends the cause. */
+  readonly projectDir?: string | null
 }
 
 /** The outcome of a models-panel action, shown next to its button. */
@@ -164,6 +179,14 @@ export interface SessionState {
   readonly modelActions: Readonly<Record<string, ModelAction>>
   /** Download job ids by catalog id. */
   readonly modelDownloads: Readonly<Record<string, string>>
+  /** The last project open the core refused because it is locked elsewhere or damaged. */
+  readonly openRefusal: OpenRefusal | null
+}
+
+export interface OpenRefusal {
+  readonly projectDir: string
+  readonly code: 'locked' | 'damaged'
+  readonly message: string
 }
 
 export interface EditorState {
@@ -177,7 +200,7 @@ export const DEFAULT_BRUSH_RADIUS = 12
 export function initialState(): EditorState {
   return {
     doc: {
-      core: { app: null, appError: null, model: null, installedModels: null, catalog: null, providers: null, recent: null },
+      core: { app: null, appError: null, model: null, installedModels: null, catalog: null, providers: null, recent: null, connection: 'connected' },
       project: null,
       images: {
         filter: { state: null, categoryId: null, order: 'name' },
@@ -216,6 +239,7 @@ export function initialState(): EditorState {
       loadingImageId: null,
       modelActions: {},
       modelDownloads: {},
+      openRefusal: null,
     },
   }
 }

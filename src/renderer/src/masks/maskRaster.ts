@@ -116,6 +116,11 @@ export interface RasterStyle {
   /** Alpha inside the mask and on its outline, 0..255. */
   readonly fillAlpha: number
   readonly edgeAlpha: number
+  /**
+   * Outline rings from the edge inwards, each one pixel wide, in place of `edgeColor`: a dark
+   * ring then a light one keep a mask's outline visible on any photo, whatever its colour.
+   */
+  readonly rings?: readonly (readonly [r: number, g: number, b: number, a: number])[]
 }
 
 /** The machine's byte order decides how four RGBA bytes read as one 32-bit word. */
@@ -130,6 +135,7 @@ function rgbaWord(r: number, g: number, b: number, a: number): number {
  * 4-neighbour). One 32-bit write per set pixel; unset pixels stay transparent zero.
  */
 export function paintRaster(raster: MaskRaster, style: RasterStyle): Uint8ClampedArray<ArrayBuffer> {
+  if (style.rings && style.rings.length > 0) return paintRings(raster, style, style.rings)
   const { columns, rows, data } = raster
   const buffer = new ArrayBuffer(columns * rows * 4)
   const words = new Uint32Array(buffer)
@@ -149,6 +155,49 @@ export function paintRaster(raster: MaskRaster, style: RasterStyle): Uint8Clampe
         border || u === 0 || u === lastColumn || data[index - 1] === 0 || data[index + 1] === 0 || data[index - columns] === 0 || data[index + columns] === 0
       words[index] = outline ? edge : fill
     }
+  }
+  return new Uint8ClampedArray(buffer)
+}
+
+/**
+ * A translucent fill inside `rings.length` outline rings (ring 1 on the edge, ring 2 just inside
+ * it, ...). Each pass marks the interior pixels touching the previous ring, so the cost is one
+ * scan per ring over the mask's pixels.
+ */
+function paintRings(raster: MaskRaster, style: RasterStyle, rings: NonNullable<RasterStyle['rings']>): Uint8ClampedArray<ArrayBuffer> {
+  const { columns, rows, data } = raster
+  const buffer = new ArrayBuffer(columns * rows * 4)
+  const words = new Uint32Array(buffer)
+  const [r, g, b] = style.color
+  const fill = rgbaWord(r, g, b, style.fillAlpha)
+  const INSIDE = 255
+  // 0 outside, ring number on the rings, INSIDE for the rest of the mask.
+  const depth = new Uint8Array(columns * rows)
+  for (let index = 0; index < depth.length; index++) if (data[index] !== 0) depth[index] = INSIDE
+  const lastRow = rows - 1
+  const lastColumn = columns - 1
+  for (let ring = 1; ring <= rings.length; ring++) {
+    const previous = ring - 1
+    for (let v = 0; v < rows; v++) {
+      const row = v * columns
+      for (let u = 0; u < columns; u++) {
+        const index = row + u
+        if (depth[index] !== INSIDE) continue
+        const touches =
+          (ring === 1 && (v === 0 || v === lastRow || u === 0 || u === lastColumn)) ||
+          (u > 0 && depth[index - 1] === previous) ||
+          (u < lastColumn && depth[index + 1] === previous) ||
+          (v > 0 && depth[index - columns] === previous) ||
+          (v < lastRow && depth[index + columns] === previous)
+        if (touches) depth[index] = ring
+      }
+    }
+  }
+  const ringWords = rings.map(([rr, rg, rb, ra]) => rgbaWord(rr, rg, rb, ra))
+  for (let index = 0; index < depth.length; index++) {
+    const d = depth[index]!
+    if (d === 0) continue
+    words[index] = d === INSIDE ? fill : ringWords[d - 1]!
   }
   return new Uint8ClampedArray(buffer)
 }

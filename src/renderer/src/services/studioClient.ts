@@ -1,7 +1,7 @@
 /** The typed face of the transport: the only module the rest of the renderer calls. */
 import type { EventChannel, EventPayloadOf, InvokeChannel, RequestOf, ResponseOf } from '../../../common/ipc/contract'
 import { StudioError } from '../../../common/ipc/result'
-import type { Transport } from './transport'
+import type { ConnectionState, Transport } from './transport'
 
 export class StudioClient {
   constructor(private readonly transport: Transport) {}
@@ -18,5 +18,9 @@ export class StudioClient {
 
   on<E extends EventChannel>(event: E, listener: (payload: EventPayloadOf<E>) => void): () => void {
     return this.transport.on(event, (payload) => listener(payload as EventPayloadOf<E>))
+  }
+
+  onConnection(listener: (state: ConnectionState) => void): () => void {
+    return this.transport.onConnection(listener)
   }
 }

@@ -2,7 +2,9 @@
 import { useEffect } from 'react'
 import type { MaskBitmaps } from '../canvas/MaskBitmaps'
 import type { Editor } from '../editor/Editor'
+import { ConnectionBanner } from './ConnectionBanner'
 import { ExportDialog } from './dialogs/ExportDialog'
+import { ImportDialog } from './dialogs/ImportDialog'
 import { PropagateDialog } from './dialogs/PropagateDialog'
 import { EditorContext, useEditor, useEditorState } from './editorContext'
 import { ErrorBoundary } from './ErrorBoundary'
@@ -39,6 +41,7 @@ export function App({ editor, bitmaps, transport }: AppProps) {
         </div>
         <StatusBar transport={transport} />
         <Notices />
+        <ConnectionBanner />
       </div>
     </EditorContext.Provider>
   )
@@ -65,6 +68,11 @@ function Header() {
           Models
         </button>
         {project ? (
+          <button type="button" className="small" onClick={() => editor.openDialog('import')} title="Import COCO, PerSeg or more images into this project" data-testid="open-import">
+            Import…
+          </button>
+        ) : null}
+        {project ? (
           <button type="button" className="small" onClick={() => void editor.documents.closeProject()} data-testid="close-project">
             Close project
           </button>
@@ -86,6 +94,7 @@ function Screen({ bitmaps }: { bitmaps: MaskBitmaps }) {
       {dialog === 'models' ? <ModelsPanel onClose={close} /> : null}
       {dialog === 'propagate' && project ? <PropagateDialog onClose={close} /> : null}
       {dialog === 'export' && project ? <ExportDialog onClose={close} /> : null}
+      {dialog === 'import' && project ? <ImportDialog onClose={close} /> : null}
     </>
   )
 }

@@ -1,9 +1,11 @@
 /**
- * A path typed in, or chosen with the native dialog in the desktop app. Browser mode has no
- * native dialog (dialog:pickPath answers supported: false), so there the text field is the way.
+ * A path typed in, or chosen: with the native dialog in the desktop app, with the folder picker
+ * (folder:list, confined to the user's home and the data folder) in browser mode.
  */
 import { useState } from 'react'
 import { useEditor, useEditorState } from './editorContext'
+import { FolderPicker } from './picker/FolderPicker'
+import './studio-import.css'
 
 interface PathFieldProps {
   readonly kind: 'folder' | 'open-file' | 'save-file'
@@ -12,21 +14,27 @@ interface PathFieldProps {
   readonly onChange: (path: string) => void
   readonly placeholder?: string
   readonly defaultName?: string
+  /** File kinds: the extensions the browser-mode picker lists (e.g. ['.json']). */
+  readonly fileExtensions?: readonly string[]
   readonly testId: string
 }
 
-export function PathField({ kind, title, value, onChange, placeholder, defaultName, testId }: PathFieldProps) {
+export function PathField({ kind, title, value, onChange, placeholder, defaultName, fileExtensions, testId }: PathFieldProps) {
   const editor = useEditor()
   const host = useEditorState((s) => s.doc.core.app?.host)
-  const [unsupported, setUnsupported] = useState(false)
+  const [nativeUnsupported, setNativeUnsupported] = useState(false)
+  const [picking, setPicking] = useState(false)
 
   const browse = async () => {
+    if (host !== 'electron' || nativeUnsupported) return setPicking(true)
     const picked = await editor.attempt('Opening the file dialog', () =>
       editor.api.call('dialog:pickPath', defaultName ? { kind, title, defaultName } : { kind, title }),
     )
     if (!picked) return
-    if (!picked.supported) setUnsupported(true)
-    else if (picked.path) onChange(picked.path)
+    if (!picked.supported) {
+      setNativeUnsupported(true)
+      setPicking(true)
+    } else if (picked.path) onChange(picked.path)
   }
 
   return (
@@ -40,10 +48,24 @@ export function PathField({ kind, title, value, onChange, placeholder, defaultNa
         data-testid={testId}
         spellCheck={false}
       />
-      {host === 'electron' && !unsupported ? (
-        <button type="button" onClick={() => void browse()}>
+      {host ? (
+        <button type="button" onClick={() => void browse()} data-testid={`${testId}-browse`}>
           Browse…
         </button>
+      ) : null}
+      {picking ? (
+        <FolderPicker
+          kind={kind}
+          title={title}
+          start={value}
+          {...(fileExtensions ? { fileExtensions } : {})}
+          {...(defaultName ? { defaultName } : {})}
+          onPick={(path) => {
+            setPicking(false)
+            onChange(path)
+          }}
+          onClose={() => setPicking(false)}
+        />
       ) : null}
     </div>
   )

@@ -1,5 +1,6 @@
 /** The bottom bar: the studio version and runtime, the model and provider in use, job progress. */
 import { useEditor, useEditorState } from './editorContext'
+import { availableProviders, PROVIDER_NAMES } from './models/providerNames'
 import { formatJobCount } from './workspace/labels'
 
 export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
@@ -9,6 +10,8 @@ export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
   const model = useEditorState((s) => s.doc.core.model)
   const installed = useEditorState((s) => s.doc.core.installedModels)
   const jobs = useEditorState((s) => s.session.jobs)
+  // The models panel's list (model:providers), so both say the same.
+  const providerAvailability = useEditorState((s) => s.doc.core.providers)
 
   if (error) {
     return (
@@ -24,9 +27,8 @@ export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
       </footer>
     )
   }
-  const providers = info.onnxruntime.executionProviders
-  const available = providers.filter((p) => p.bundled).map((p) => p.name)
-  const installable = providers.filter((p) => !p.bundled).map((p) => p.name)
+  const available = availableProviders(providerAvailability)
+  const unavailable = (providerAvailability ?? []).filter((p) => !p.available).map((p) => `${PROVIDER_NAMES[p.name]}: ${p.reason ?? 'unavailable'}`)
   const activeModel = installed?.find((m) => m.id === model?.activeModelId)
   const running = jobs.filter((j) => j.state === 'running' || j.state === 'queued')
   return (
@@ -49,8 +51,8 @@ export function StatusBar({ transport }: { transport: 'electron' | 'http' }) {
         {info.electronVersion ? ` · Electron ${info.electronVersion}` : ` · Node ${info.nodeVersion}`}
       </span>
       <span data-testid="status-onnxruntime">onnxruntime-node {info.onnxruntime.version}</span>
-      <span data-testid="status-providers" title={installable.length ? `not installed: ${installable.join(', ')}` : undefined}>
-        providers: {available.join(', ')}
+      <span data-testid="status-providers" title={unavailable.length ? unavailable.join('\n') : undefined}>
+        runs on: {available.length ? available.map((name) => PROVIDER_NAMES[name]).join(', ') : '—'}
       </span>
       <span className="status-bar__right" data-testid="status-host">
         {transport === 'electron' ? 'desktop' : 'browser mode'}

@@ -58,7 +58,7 @@ describe('ModelManager: selection and provider choice, persisted per machine', (
       ['copy', 'cpu'],
     ])
     expect(JSON.parse(readFileSync(options.settingsFile, 'utf8'))).toEqual({ schemaVersion: 1, selectedModelId: 'copy', provider: 'cpu' })
-    expect(readdirSync(path.dirname(options.settingsFile)).filter((name) => name.includes('.tmp-'))).toEqual([])
+    expect(readdirSync(path.dirname(options.settingsFile)).filter((name) => name.includes('.tmp'))).toEqual([])
 
     const reopened = await ModelManager.open(options)
     expect(reopened.state()).toMatchObject({ activeModelId: 'copy', requestedProvider: 'cpu' })

@@ -13,7 +13,7 @@ beforeEach(async () => {
 })
 afterEach(() => server.close())
 
-/** Stands in for issue 10's persamifyModelFolder: writes decoder-persam.onnx and updates the manifest. */
+/** Stands in for persamifyModelFolder: writes decoder-persam.onnx and updates the manifest. */
 const fakePersamify: PostInstallHook = async (dir) => {
   copyFileSync(path.join(TOY_DIR, 'decoder-persam.onnx'), path.join(dir, 'decoder-persam.onnx'))
   const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8'))

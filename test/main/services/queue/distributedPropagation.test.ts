@@ -9,7 +9,7 @@ import { ImageServer } from '../../../../src/main/services/queue/imageServer'
 import { modelFingerprint, type ModelFingerprint } from '../../../../src/main/services/queue/modelFingerprint'
 import { listWorkers } from '../../../../src/main/services/queue/workerRegistry'
 import { SamRuntime } from '../../../../src/main/services/sam/samRuntime'
-import type { Job, Project } from '../../../../src/main/services/store'
+import type { Project, PropagationRun } from '../../../../src/main/services/store'
 import { writeSyntheticDataset, type SyntheticManifest } from '../../../../src/main/services/synthetic/writeSyntheticDataset'
 import { NO_REDIS_MESSAGE, RedisInstance, redisServerBinary, startCliWorker, type CliWorker } from '../../../helpers/redisServer'
 import { projectWithJob, proposalsByImage } from './fixture'
@@ -43,7 +43,7 @@ async function freshFixture() {
   return projectWithJob(path.join(root, `project-${++projects}`), data, manifest)
 }
 
-function distributed(project: Project, job: Job, options: { onProgress?: (done: number) => void; imageServer?: ImageServer; attempts?: number; quitAfter?: number } = {}) {
+function distributed(project: Project, job: PropagationRun, options: { onProgress?: (done: number) => void; imageServer?: ImageServer; attempts?: number; quitAfter?: number } = {}) {
   const controller = new AbortController()
   return runDistributedPropagationJob(
     project,
@@ -88,7 +88,7 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     expect([...baseline.values()].flat().length).toBeGreaterThan(4)
     const { project, job } = await freshFixture()
     const report = await distributed(project, job)
-    expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
+    expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: job.total, failed: 0 })
     expect(report.images).toBe(job.total)
     expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
     const connection = new Redis(redis.url)
@@ -121,8 +121,8 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
         },
       })
       await replaced
-      expect(project.jobs.imageStates(job.id, { state: 'failed' }), `round ${round}`).toEqual([])
-      expect(project.jobs.require(job.id), `round ${round}`).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
+      expect(project.runs.imageStates(job.id, { state: 'failed' }), `round ${round}`).toEqual([])
+      expect(project.runs.require(job.id), `round ${round}`).toMatchObject({ state: 'done', done: job.total, failed: 0 })
       expect(proposalsByImage(project, job.categoryId), `round ${round}`).toEqual(baseline)
       project.close()
     }
@@ -138,7 +138,7 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     })
     expect(restarted).not.toBeNull()
     await restarted
-    expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
+    expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: job.total, failed: 0 })
     expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
     project.close()
   }, 300_000)
@@ -146,12 +146,12 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
   it('resumes after a studio quit mid-job: the rest is recorded once, nothing twice', async () => {
     const { project, job } = await freshFixture()
     await expect(distributed(project, job, { quitAfter: 2 })).rejects.toMatchObject({ name: 'AbortError' })
-    const stopped = project.jobs.require(job.id)
+    const stopped = project.runs.require(job.id)
     expect(stopped.state).toBe('running')
     expect(stopped.pending).toBeGreaterThan(0)
-    expect(project.jobs.interruptRunning()).toBe(1)
-    await distributed(project, project.jobs.require(job.id))
-    expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total, failed: 0 })
+    expect(project.runs.interruptRunning()).toBe(1)
+    await distributed(project, project.runs.require(job.id))
+    expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: job.total, failed: 0 })
     expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
     project.close()
   }, 300_000)
@@ -161,16 +161,16 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     const otherData = path.join(root, 'data-other')
     const otherManifest = await writeSyntheticDataset(otherData, { seed: 6, objectCount: 1, minImages: 6, maxImages: 6 })
     const { project, job } = await projectWithJob(path.join(root, 'project-broken'), otherData, otherManifest)
-    const [, victim] = project.jobs.imageStates(job.id)
+    const [, victim] = project.runs.imageStates(job.id)
     const image = project.images.require(victim!.imageId)
     writeFileSync(project.absolutePath(image.relPath), 'not an image at all')
     await distributed(project, job, { attempts: 2 })
-    expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: job.total - 1, failed: 1 })
-    const failed = project.jobs.imageStates(job.id, { state: 'failed' })
+    expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: job.total - 1, failed: 1 })
+    const failed = project.runs.imageStates(job.id, { state: 'failed' })
     expect(failed).toEqual([{ imageId: image.id, state: 'failed', error: expect.stringMatching(/\S/) }])
     const stored = proposalsByImage(project, job.categoryId)
     expect(stored.get(image.relPath)).toEqual([])
-    for (const entry of project.jobs.imageStates(job.id, { state: 'done' })) expect(stored.get(project.images.require(entry.imageId).relPath)!.length).toBeGreaterThan(0)
+    for (const entry of project.runs.imageStates(job.id, { state: 'done' })) expect(stored.get(project.images.require(entry.imageId).relPath)!.length).toBeGreaterThan(0)
     project.close()
   }, 300_000)
 
@@ -179,7 +179,7 @@ describeWithRedis('distributed propagation (BullMQ workers)', () => {
     try {
       const { project, job } = await freshFixture()
       await distributed(project, job, { imageServer: server })
-      expect(project.jobs.imageStates(job.id, { state: 'failed' })).toEqual([])
+      expect(project.runs.imageStates(job.id, { state: 'failed' })).toEqual([])
       expect(proposalsByImage(project, job.categoryId)).toEqual(baseline)
       project.close()
     } finally {

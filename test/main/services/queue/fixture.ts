@@ -1,15 +1,15 @@
 /** A project over the synthetic set with one category, its reference and a propagation job. */
 import path from 'node:path'
 import { encodeRle } from '../../../../src/common/mask'
-import { readGroundTruthMask } from '../../../../src/main/services/evaluation/persegDataset'
+import { readMaskImage } from '../../../../src/main/services/images/maskPng'
 import { importImageFolder } from '../../../../src/main/services/exchange/folderImport'
 import { imagesInScope } from '../../../../src/main/services/propagation/propagationJob'
-import { Project, storedMaskFromRle, type Job } from '../../../../src/main/services/store'
+import { Project, storedMaskFromRle, type PropagationRun } from '../../../../src/main/services/store'
 import type { SyntheticManifest } from '../../../../src/main/services/synthetic/writeSyntheticDataset'
 
 export interface PropagationFixture {
   readonly project: Project
-  readonly job: Job
+  readonly job: PropagationRun
 }
 
 export async function projectWithJob(projectDir: string, data: string, manifest: SyntheticManifest): Promise<PropagationFixture> {
@@ -19,10 +19,10 @@ export async function projectWithJob(projectDir: string, data: string, manifest:
   await importImageFolder(project, imagesDir)
   const category = project.categories.create({ name: object.name })
   const referenceImage = project.images.page({ offset: 0, limit: 1, order: 'name' }).items[0]!
-  const mask = await readGroundTruthMask(path.join(data, object.images[0]!.mask))
+  const mask = await readMaskImage(path.join(data, object.images[0]!.mask))
   const reference = project.annotations.create({ imageId: referenceImage.id, categoryId: category.id, mask: storedMaskFromRle(encodeRle(mask)), status: 'accepted', source: 'manual' })
   project.references.setReference(reference.id, true)
-  const job = project.jobs.create({ kind: 'persam-f', categoryId: category.id, params: { maxInstances: 2 }, imageIds: imagesInScope(project, category.id, 'all') })
+  const job = project.runs.create({ method: 'persam-f', categoryId: category.id, params: { maxInstances: 2 }, imageIds: imagesInScope(project, category.id, 'all') })
   return { project, job }
 }
 

@@ -25,14 +25,15 @@ describe('decoder mask output modes', () => {
     const rle = await runtime.decode({ ...request, maskOutput: 'rle' })
     expect(rle.rles).toHaveLength(4)
     for (let k = 0; k < 4; k++) {
-      expect(rle.rles![k]!.size).toEqual([240, 320])
-      expect(Array.from(decodeRle(rle.rles![k]!).data)).toEqual(Array.from(logits.masks.subarray(k * 320 * 240, (k + 1) * 320 * 240), (v) => (v > 0 ? 1 : 0)))
+      expect(rle.rles[k]!.size).toEqual([240, 320])
+      expect(Array.from(decodeRle(rle.rles[k]!).data)).toEqual(Array.from(logits.masks.subarray(k * 320 * 240, (k + 1) * 320 * 240), (v) => (v > 0 ? 1 : 0)))
     }
     const plane = 320 * 240
-    expect(binary.masks).toHaveLength(0)
-    expect(none.masks).toHaveLength(0)
-    expect(none.binaryMasks).toBeNull()
-    expect(Array.from(binary.binaryMasks!)).toEqual(Array.from(logits.masks, (v) => (v > 0 ? 1 : 0)))
+    // Each result carries only the payload its request asked for.
+    expect([logits.maskOutput, binary.maskOutput, none.maskOutput, rle.maskOutput]).toEqual(['logits', 'binary', 'none', 'rle'])
+    expect('masks' in binary || 'rles' in binary).toBe(false)
+    expect('masks' in none || 'binaryMasks' in none || 'rles' in none).toBe(false)
+    expect(Array.from(binary.binaryMasks)).toEqual(Array.from(logits.masks, (v) => (v > 0 ? 1 : 0)))
     for (let k = 0; k < 4; k++) {
       let area = 0
       let x0 = Infinity

@@ -23,7 +23,7 @@ function bestMultimask(result: DecodeResult): number {
   return best
 }
 
-function mask(result: DecodeResult, index: number): Uint8Array {
+function mask(result: DecodeResult<'logits'>, index: number): Uint8Array {
   const plane = result.outputSize.width * result.outputSize.height
   return thresholdLogits(result.masks, index * plane, plane)
 }

@@ -51,6 +51,7 @@ describe('InferenceWorkerClient', () => {
     await expect(first).rejects.toThrow(/superseded by a newer request/)
     const result = await second
     expect(result.maskCount).toBe(4)
+    if (result.maskOutput !== 'logits') throw new Error(`expected logits, got ${result.maskOutput}`)
     expect(result.masks.length).toBe(4 * 64 * 48)
     // The worker answered the first request too (result or cancellation): that reply was dropped.
     expect(worker.droppedReplies).toBe(1)

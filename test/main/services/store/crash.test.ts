@@ -2,7 +2,9 @@
  * Crash safety: 20 times, a child process works on a project (a stream of annotation edits, a
  * propagation job, bulk inserts of 20,000 annotations, or COCO imports of 60,000) and is killed with
  * SIGKILL at a random moment. Reopening must show an intact file, every write whose call had
- * returned, nothing half-done, and a job that resumes where it stopped.
+ * returned, nothing half-done, and a job that resumes where it stopped. A job's second generation
+ * is two processes started together on the project: they race to take over the dead one's lock,
+ * and only one of them may work on the job.
  */
 import { spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -11,7 +13,7 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 import { Project } from '../../../../src/main/services/store/index'
 import { maintainedTotals, recountedTotals, tempDir } from './helpers'
-import { BULK_BATCH, COCO_PER_IMAGE, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, expectedAfter, maskFor, random, writeCocoFile } from './crash/workload'
+import { BULK_BATCH, COCO_PER_IMAGE, IMAGE_COUNT, IMAGE_SIZE, JOB_PROPOSALS_PER_IMAGE, LOCKED_EXIT_CODE, expectedAfter, maskFor, random, writeCocoFile } from './crash/workload'
 
 const CHILD = path.join(path.dirname(fileURLToPath(import.meta.url)), 'crash', 'child.ts')
 const ITERATIONS = 20
@@ -48,6 +50,38 @@ async function runAndKill(mode: string, dir: string, seed: number, delayMs: numb
   return { acks, killed: signal === 'SIGKILL' }
 }
 
+interface PairResult {
+  readonly pid: number
+  readonly acks: string[]
+  readonly locked: boolean
+  readonly stderr: string
+}
+
+/** Starts two children on one project at once and SIGKILLs whichever still runs `delayMs` after both are ready (or gone). */
+async function runPairAndKill(mode: string, dir: string, seed: number, delayMs: number): Promise<[PairResult, PairResult]> {
+  const runs = [0, 1].map((n) => {
+    const ackFile = path.join(path.dirname(dir), `acks-pair-${n}-${seed}-${delayMs}.txt`)
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, mode, dir, ackFile, String(seed)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })))
+    const ready = new Promise<void>((resolve) => child.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && resolve()))
+    return { child, ackFile, exited, ready, stderr: () => stderr }
+  })
+  await Promise.all(runs.map((run) => Promise.race([run.ready, run.exited])))
+  const timer = setTimeout(() => runs.forEach((run) => run.child.kill('SIGKILL')), delayMs)
+  const results = await Promise.all(
+    runs.map(async (run) => {
+      const { code, signal } = await run.exited
+      if (signal !== 'SIGKILL' && code !== 0 && code !== LOCKED_EXIT_CODE) throw new Error(`child failed (${code}): ${run.stderr()}`)
+      const acks = existsSync(run.ackFile) ? readFileSync(run.ackFile, 'utf8').split('\n').filter((line) => line !== '') : []
+      return { pid: run.child.pid!, acks, locked: code === LOCKED_EXIT_CODE, stderr: run.stderr() }
+    }),
+  )
+  clearTimeout(timer)
+  return results as [PairResult, PairResult]
+}
+
 /** What every reopened project must satisfy whatever was running. */
 function reopenSound(dir: string): Project {
   const project = Project.open(dir)
@@ -74,14 +108,14 @@ function checkWrites(dir: string, seed: number, acks: string[]): void {
 
 function checkJob(dir: string, acks: string[]): { done: string[] } {
   const project = reopenSound(dir)
-  const job = project.jobs.list()[0]
+  const job = project.runs.list()[0]
   if (!job) {
     expect(acks).toEqual([]) // killed before the job row was committed
     project.close()
     return { done: [] }
   }
-  expect(['interrupted', 'completed']).toContain(job.state)
-  const done = project.jobs.imageStates(job.id, { state: 'done' }).map((entry) => entry.imageId)
+  expect(['interrupted', 'done']).toContain(job.state)
+  const done = project.runs.imageStates(job.id, { state: 'done' }).map((entry) => entry.imageId)
   const acked = acks.filter((line) => line !== 'complete').map(Number)
   expect(done.slice(0, acked.length)).toEqual(acked)
   expect(done.length - acked.length).toBeLessThanOrEqual(1)
@@ -96,14 +130,14 @@ function checkJob(dir: string, acks: string[]): { done: string[] } {
 
 function finishJob(dir: string): void {
   const project = Project.open(dir)
-  const job = project.jobs.list()[0] ?? project.jobs.create({ kind: 'persam', categoryId: project.categories.list()[0]!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
-  if (job.state !== 'completed') {
-    project.jobs.start(job.id)
-    for (const image of project.jobs.nextPending(job.id, IMAGE_COUNT)) {
-      project.jobs.recordResult(job.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
+  const job = project.runs.list()[0] ?? project.runs.create({ method: 'persam', categoryId: project.categories.list()[0]!.id, params: {}, imageIds: [...project.images.iterate()].map((i) => i.id) })
+  if (job.state !== 'done') {
+    project.runs.start(job.id)
+    for (const image of project.runs.nextPending(job.id, IMAGE_COUNT)) {
+      project.runs.recordResult(job.id, image.id, { proposals: Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k) })) })
     }
   }
-  expect(project.jobs.require(job.id)).toMatchObject({ state: 'completed', done: IMAGE_COUNT, failed: 0 })
+  expect(project.runs.require(job.id)).toMatchObject({ state: 'done', done: IMAGE_COUNT, failed: 0 })
   const counts = project.db.prepare('SELECT count(*) AS n, count(DISTINCT image_id) AS images FROM annotations WHERE job_id = ?').get(job.id)
   expect(counts).toEqual({ n: IMAGE_COUNT * JOB_PROPOSALS_PER_IMAGE, images: IMAGE_COUNT })
   project.close()
@@ -153,7 +187,15 @@ describe('crash safety under SIGKILL', () => {
         // Two generations: killed, resumed by a new process and killed again, then finished here.
         const first = await runAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
         const afterFirst = checkJob(dir, first.acks)
-        const second = await runAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
+        const pair = await runPairAndKill(mode, dir, seed, 20 + Math.floor(delay() * 250))
+        // One process took the dead one's lock and worked; the other was refused, naming it, or
+        // opened only after the first had finished the job (so it had nothing left to record).
+        const workers = pair.filter((run) => run.acks.some((line) => line !== 'complete'))
+        expect(workers.length).toBeLessThanOrEqual(1)
+        for (const [run, other] of [pair, [pair[1], pair[0]]] as const) {
+          if (run.locked) expect(run.stderr).toContain(`pid ${other.pid} on host`)
+        }
+        const second = workers[0] ?? pair[0]
         // The resumed process starts after everything the first one committed (acknowledged or not).
         const afterSecond = checkJob(dir, [...afterFirst.done, ...second.acks])
         expect(afterSecond.done.slice(0, afterFirst.done.length)).toEqual(afterFirst.done)

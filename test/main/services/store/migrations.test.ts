@@ -34,8 +34,11 @@ function createAtVersion(dir: string, version: number): void {
   const db = new Database(path.join(dir, 'project.sqlite'))
   db.pragma('journal_mode = WAL')
   db.pragma(`application_id = ${APPLICATION_ID}`)
-  migrate(db, version)
-  for (let v = 1; v <= version; v++) seeds[v]?.(db)
+  // Each version's rows are written at that version and then upgraded, as a real file would be.
+  for (let v = 1; v <= version; v++) {
+    migrate(db, v)
+    seeds[v]?.(db)
+  }
   db.close()
 }
 
@@ -87,7 +90,7 @@ describe('schema migrations', () => {
     expect(project.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(project.db.pragma('synchronous', { simple: true })).toBe(2) // FULL
     expect(project.db.pragma('foreign_keys', { simple: true })).toBe(1)
-    expect(readdirSync(path.join(dir, 'p')).sort()).toEqual(['cache', 'project.sqlite', 'project.sqlite-shm', 'project.sqlite-wal'])
+    expect(readdirSync(path.join(dir, 'p')).sort()).toEqual(['cache', 'project.lock', 'project.sqlite', 'project.sqlite-shm', 'project.sqlite-wal'])
     project.close()
   })
 })

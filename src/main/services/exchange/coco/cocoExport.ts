@@ -4,7 +4,7 @@
  * written in ~1 MB chunks to a temporary file that is renamed into place at the end. Memory does
  * not grow with the project: no annotation array and no giant string are ever built.
  *
- * The format follows what COCO readers expect (annotation-tools-and-coco.md §3.6): ids from 1
+ * The format follows what COCO readers expect (docs/coco.md): ids from 1
  * for images, categories and annotations; size [height, width]; width/height after EXIF
  * orientation; area and bbox from the mask (stored with it); compressed RLE by default or
  * polygons (holes kept losslessly by the mask core); iscrowd as stored (0 for everything made
@@ -15,7 +15,7 @@ import type { ExportReport } from '../../../../common/ipc/types'
 import { countsFromString, decodeRle, maskToPolygons, type CocoRle } from '../../../../common/mask/index'
 import { StudioError } from '../../../../common/ipc/result'
 import type { AnnotationStatus, Project } from '../../store/index'
-import { AtomicTextWriter } from '../atomicWriter'
+import { CocoWriter } from './cocoWriter'
 import { ReportLines, type ProgressListener } from '../report'
 
 export interface CocoExportOptions {
@@ -41,7 +41,7 @@ interface ExportedImage {
 export async function exportCoco(project: Project, outFile: string, options: CocoExportOptions = {}): Promise<ExportReport> {
   const statuses = options.statuses ?? ['accepted', 'edited']
   const snapshot = project.openExportSnapshot()
-  const writer = await AtomicTextWriter.create(outFile)
+  let writer: CocoWriter | null = null
   const warnings = new ReportLines()
   let annotationCount = 0
   try {
@@ -50,22 +50,17 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
     const categoryIds = new Map(categories.map((category, i) => [category.id, i + 1]))
     const total = snapshot.countMasks(filter)
 
-    const write = async (text: string): Promise<void> => {
-      if (writer.write(text)) await writer.flush()
-    }
-    await write(`{"info":${JSON.stringify({ description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() })},"licenses":[],"categories":[`)
-    await write(categories.map((c, i) => JSON.stringify({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })).join(','))
-    await write('],"images":[')
+    writer = await CocoWriter.create(
+      outFile,
+      { info: { description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() }, licenses: true },
+      categories.map((c, i) => ({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })),
+    )
     const images = new Map<number, ExportedImage>()
-    let separator = ''
     for (const row of snapshot.images()) {
       const exported = { id: images.size + 1, width: row.width, height: row.height }
       images.set(row.id, exported)
-      await write(`${separator}{"id":${exported.id},"file_name":${JSON.stringify(row.relPath)},"width":${row.width},"height":${row.height}}`)
-      separator = ','
+      if (writer.image({ id: exported.id, file_name: row.relPath, width: row.width, height: row.height })) await writer.flush()
     }
-    await write('],"annotations":[')
-    separator = ''
     let seen = 0
     for (const { id, imageId, categoryId: projectCategoryId, counts, area, bbox, iscrowd, score } of snapshot.masks(filter)) {
       if (++seen % 10_000 === 0) {
@@ -92,26 +87,24 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
         segmentation = `{"size":[${image.height},${image.width}],"counts":${JSON.stringify(counts)}}`
       }
       const scoreField = score === null ? '' : `,"score":${score}`
-      const full = writer.write(
-        `${separator}{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
+      const full = writer.annotation(
+        `{"id":${++annotationCount},"image_id":${image.id},"category_id":${categoryId},"segmentation":${segmentation},` +
           `"area":${area},"bbox":[${bbox[0]},${bbox[1]},${bbox[2]},${bbox[3]}],"iscrowd":${iscrowd ? 1 : 0}${scoreField}}`,
       )
       if (full) await writer.flush() // awaiting only per buffer, not per row
-      separator = ','
     }
-    await write(']}\n')
     snapshot.close()
     await writer.commit()
     return { path: outFile, images: images.size, annotations: annotationCount, warnings: warnings.toArray() }
   } catch (error) {
-    await writer.abort()
+    await writer?.abort()
     throw error
   } finally {
     snapshot.close()
   }
 }
 
-/** Decodes the runs and checks they fill [height, width] and sum to the stored area (cvat#9460-style corruption never leaves the studio). */
+/** Decodes the runs and checks they fill [height, width] and sum to the stored area (a corrupt RLE never leaves the studio). */
 function verifiedRle(counts: string, image: ExportedImage, area: number, where: string): CocoRle {
   const runs = countsFromString(counts, where)
   let total = 0

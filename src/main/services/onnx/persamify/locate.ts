@@ -1,6 +1,6 @@
 /**
  * Finds, by module scope and structure, the places where PerSAM changes SAM's mask decoder
- * (persam-algorithm.md 3.3 b) in an official-export graph, or lists what it could not find.
+ * (docs/sam-onnx-io.md, "The PerSAM decoder") in an official-export graph, or lists what it could not find.
  * Nothing here depends on node indices or on the widths of the layers.
  */
 import { OFFICIAL_DECODER_INPUTS, OFFICIAL_DECODER_OUTPUTS } from '../../../../common/sam/flavour'

@@ -5,11 +5,12 @@
  * finds *decoder*persam*.onnx by name. Never throws for a decoder that cannot be converted: the
  * result says why, and the studio keeps using the standard decoder for PerSAM's first call.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { createHash } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { readFile, rename, unlink, writeFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { MANIFEST_FILE, parseModelManifest } from '../../../../common/sam/manifest'
+import { writeFileAtomic } from '../../fs/atomicWrite'
 import { resolveModelSource } from '../../sam/modelSource'
 import { PersamifyError } from './errors'
 import { persamifyDecoder, readModelFile, readPersamifyStamp, type PersamifyReport } from './persamifyDecoder'
@@ -25,17 +26,6 @@ export type PersamifyFolderResult =
   | { readonly status: 'not-needed'; readonly reason: string }
   /** The decoder cannot be converted; nothing was written. */
   | { readonly status: 'refused'; readonly reason: string; readonly missing: readonly string[] }
-
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  try {
-    await writeFile(temp, text)
-    await rename(temp, file)
-  } catch (error) {
-    await unlink(temp).catch(() => undefined)
-    throw error
-  }
-}
 
 /** The source hash a converted decoder records; null for a decoder persamify did not write; 'unreadable' for a broken file. */
 async function stampOf(file: string): Promise<string | null | 'unreadable'> {
@@ -56,7 +46,7 @@ async function recordInManifest(dir: string, persamDecoder: string): Promise<boo
   json.persamInputs = { attnSim: ATTN_SIM_INPUT, targetEmbedding: TARGET_EMBEDDING_INPUT }
   const updated = `${JSON.stringify(json, null, 2)}\n`
   parseModelManifest(updated, manifestFile)
-  await writeAtomically(manifestFile, updated)
+  await writeFileAtomic(manifestFile, updated)
   return true
 }
 

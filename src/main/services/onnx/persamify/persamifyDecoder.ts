@@ -5,11 +5,12 @@
  * loaded it. A decoder whose graph does not match is refused with what could not be found, and
  * nothing is written.
  */
-import { createHash, randomBytes } from 'node:crypto'
-import { readFile, rename, stat, unlink, writeFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFile, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import onnxProto, { type onnx as Onnx } from 'onnx-proto'
 import * as ort from 'onnxruntime-node'
+import { writeAtomicWith } from '../../fs/atomicWrite'
 import { PersamifyError } from './errors'
 import { GraphIndex } from './graphIndex'
 import { locatePersamAnchors } from './locate'
@@ -136,13 +137,13 @@ export async function persamifyDecoder(inputFile: string, outputFile: string, op
   model.docString = model.docString ? `${model.docString}\n${note}` : note
   const out = onnx.ModelProto.encode(model).finish()
 
-  const temp = path.join(path.dirname(path.resolve(outputFile)), `.${path.basename(outputFile)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   try {
-    await writeFile(temp, out)
-    if (options.verify ?? true) await verifyLoads(temp)
-    await rename(temp, outputFile)
+    // onnxruntime loads the temporary before it replaces anything.
+    await writeAtomicWith(path.resolve(outputFile), async (temp) => {
+      await writeFile(temp, out)
+      if (options.verify ?? true) await verifyLoads(temp)
+    })
   } catch (error) {
-    await unlink(temp).catch(() => undefined)
     if (error instanceof PersamifyError) throw error
     throw new PersamifyError(inputFile, `could not write the PerSAM decoder ${outputFile} (${error instanceof Error ? error.message : String(error)})`)
   }

@@ -1,5 +1,5 @@
 /**
- * Applies PerSAM's decoder changes (persam-algorithm.md 3.2) to a located official-export graph:
+ * Applies PerSAM's decoder changes (docs/sam-onnx-io.md, "The PerSAM decoder") to a located official-export graph:
  *
  * - new inputs attn_sim [1,1,1,4096] and target_embedding [1,1,256];
  * - tokens + t replaces the tokens everywhere (the queries of layer 0 and the query PE, P);
@@ -12,6 +12,7 @@
  * With target_embedding = 0 and attn_sim = 0 the graph computes exactly what it did before.
  */
 import onnxProto, { type onnx as Onnx } from 'onnx-proto'
+import { SAM_FEATURES, SAM_GRID } from '../../../../common/sam/geometry'
 import type { Node, Use } from './graphIndex'
 import type { PersamAnchors } from './locate'
 
@@ -109,7 +110,7 @@ export function applyPersamRewrite(model: Onnx.IModelProto, anchors: PersamAncho
     (candidate.input ?? []).flatMap((input, inputIndex) => (input === anchors.tokens ? [{ node: candidate, inputIndex }] : [])),
   )
 
-  graph.input = [...(graph.input ?? []), floatInput(ATTN_SIM_INPUT, [1, 1, 1, 4096]), floatInput(TARGET_EMBEDDING_INPUT, [1, 1, 256])]
+  graph.input = [...(graph.input ?? []), floatInput(ATTN_SIM_INPUT, [1, 1, 1, SAM_GRID * SAM_GRID]), floatInput(TARGET_EMBEDDING_INPUT, [1, 1, SAM_FEATURES])]
   const zero = `${PREFIX}/zero`
   graph.initializer = [...(graph.initializer ?? []), { name: zero, dataType: onnx.TensorProto.DataType.FLOAT, dims: [], rawData: new Uint8Array(4) }]
 

@@ -7,6 +7,7 @@ import type { SqliteDatabase } from '../connection'
 import { coreSchema } from './001_core'
 import { historySchema } from './002_history'
 import { jobsSchema } from './003_jobs'
+import { calibrationSchema } from './004_calibration'
 
 export interface Migration {
   readonly version: number
@@ -18,6 +19,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, description: 'images, categories, annotations, reference sets, counters', sql: coreSchema },
   { version: 2, description: 'persistent edit history', sql: historySchema },
   { version: 3, description: 'propagation jobs with per-image progress', sql: jobsSchema },
+  { version: 4, description: 'calibrated review confidence per category', sql: calibrationSchema },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -57,7 +57,11 @@ export class AnnotationManager {
   async markImageAbsent(): Promise<void> {
     const detail = this.editor.doc.image
     const categoryId = this.editor.session.activeCategoryId
-    if (!detail || categoryId === null) return
+    if (!detail) return
+    if (categoryId === null) {
+      this.editor.notify('error', 'Create a category first: "absent" is said of one (Categories panel).', { cause: { kind: 'no-category' } })
+      return
+    }
     const result = await this.editor.attempt('Marking the image as absent', () =>
       this.editor.api.call('annotation:markImageAbsent', { imageId: detail.image.id, categoryId }),
     )

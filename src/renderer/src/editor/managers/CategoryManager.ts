@@ -1,9 +1,7 @@
 /** Categories: create, rename, recolour, delete (confirming the annotation count shown), pick the active one. */
+import { nextCategoryColor } from '../../../../common/color/categoryColors'
 import type { Category } from '../../../../common/ipc/types'
 import type { Editor } from '../Editor'
-
-/** Distinct, readable on the dark theme; new categories take the first colour not in use. */
-export const CATEGORY_PALETTE = ['#4f9cf9', '#f2a93b', '#4cc38a', '#e5484d', '#a970ff', '#12a594', '#f76b15', '#d6409f', '#8da4ef', '#bdee63']
 
 export class CategoryManager {
   constructor(private readonly editor: Editor) {}
@@ -13,11 +11,9 @@ export class CategoryManager {
   }
 
   async create(name: string, color?: string): Promise<Category | undefined> {
-    const used = new Set(this.editor.doc.categories.map((c) => c.color.toLowerCase()))
-    const pick = color ?? CATEGORY_PALETTE.find((c) => !used.has(c)) ?? CATEGORY_PALETTE[this.editor.doc.categories.length % CATEGORY_PALETTE.length]
-    const category = await this.editor.attempt('Creating the category', () =>
-      this.editor.api.call('category:create', pick ? { name, color: pick } : { name }),
-    )
+    // The colour farthest from those in use, so masks of different categories never look alike.
+    const pick = color ?? nextCategoryColor(this.editor.doc.categories.map((c) => c.color))
+    const category = await this.editor.attempt('Creating the category', () => this.editor.api.call('category:create', { name, color: pick }))
     if (!category) return undefined
     this.editor.store.batch(() => {
       this.editor.updateDoc((doc) => ({ categories: [...doc.categories, category] }))

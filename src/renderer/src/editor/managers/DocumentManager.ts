@@ -3,6 +3,8 @@
  * of the image list (on demand, as the list scrolls) and the open image. Replies that arrive
  * after a newer request for the same thing are dropped.
  */
+import type { RequestOf } from '../../../../common/ipc/contract'
+import { StudioError } from '../../../../common/ipc/result'
 import type { ImageListItem, ProjectSummary } from '../../../../common/ipc/types'
 import { describeError } from '../api'
 import type { Editor } from '../Editor'
@@ -41,17 +43,30 @@ export class DocumentManager {
     if (project) await this.adoptProject(project)
   }
 
-  openProject(projectDir: string): Promise<void> {
-    return this.openWith('Opening the project', () => this.editor.api.call('project:open', { projectDir }))
+  /** Opens for writing, or read-only; a refusal because the project is locked or damaged is kept for the welcome screen to offer a way on. */
+  openProject(projectDir: string, readOnly = false): Promise<void> {
+    this.editor.updateSession({ openRefusal: null })
+    return this.openWith(readOnly ? 'Opening the project read-only' : 'Opening the project', () =>
+      this.editor.api.call('project:open', readOnly ? { projectDir, readOnly } : { projectDir }).catch((error: unknown) => {
+        if (error instanceof StudioError && (error.code === 'locked' || error.code === 'damaged')) {
+          this.editor.updateSession({ openRefusal: { projectDir, code: error.code, message: error.message } })
+        }
+        throw error
+      }),
+    )
   }
 
   openDemo(): Promise<void> {
     return this.openWith('Opening the demo project', () => this.editor.api.call('project:openDemo', {}))
   }
 
-  async createProject(imagesRoot: string, name?: string): Promise<void> {
+  /** `options` as a string is the project's name; else also where it goes and annotations to import with it. */
+  async createProject(imagesRoot: string, options: string | Omit<RequestOf<'project:create'>, 'imagesRoot'> = {}): Promise<void> {
+    const extra = typeof options === 'string' ? { name: options } : options
+    const request: RequestOf<'project:create'> = { imagesRoot }
+    for (const [key, value] of Object.entries(extra)) if (value !== undefined) Object.assign(request, { [key]: value })
     await this.openWith('Creating the project', async () => {
-      const { project, importJob } = await this.editor.api.call('project:create', name ? { imagesRoot, name } : { imagesRoot })
+      const { project, importJob } = await this.editor.api.call('project:create', request)
       this.editor.jobs.track(importJob)
       return project
     })

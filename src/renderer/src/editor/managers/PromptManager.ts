@@ -3,14 +3,12 @@
  * a reply older than the newest request is dropped, so a slow answer never overwrites a newer
  * mask. Enter commits the shown candidate (waiting for the newest preview if it is in flight).
  */
+import { MAX_PROMPT_POINTS } from '../../../../common/ipc/limits'
 import type { PromptPoint, SegmentPreview } from '../../../../common/ipc/types'
 import type { Editor } from '../Editor'
 import { clampBox, isInsideImage, roundBox, roundPoint, type ImageBox, type ImagePoint } from '../geometry'
 import type { PromptState } from '../state'
 import { findAnnotation, upsertAnnotation } from './documentOps'
-
-/** The contract accepts at most this many points per request. */
-const MAX_POINTS = 64
 
 export class PromptManager {
   /** Replies dropped because a newer request was sent meanwhile (for tests and diagnostics). */
@@ -27,7 +25,7 @@ export class PromptManager {
     const point = roundPoint(at)
     if (!detail || !isInsideImage(point, detail.image)) return
     const prompts = this.current()
-    if (!prompts || prompts.points.length >= MAX_POINTS) return
+    if (!prompts || prompts.points.length >= MAX_PROMPT_POINTS) return
     this.change({ ...prompts, points: [...prompts.points, { x: point.x, y: point.y, positive }] })
   }
 
@@ -83,7 +81,7 @@ export class PromptManager {
     const corrected = findAnnotation(this.editor.doc.image, prompts.correcting)
     const categoryId = corrected?.categoryId ?? this.editor.session.activeCategoryId
     if (categoryId === null) {
-      this.editor.notify('error', 'Create a category first: the mask needs one (Categories panel).')
+      this.editor.notify('error', 'Create a category first: the mask needs one (Categories panel).', { cause: { kind: 'no-category' } })
       return
     }
     const annotation = await this.editor.attempt('Saving the mask', () =>

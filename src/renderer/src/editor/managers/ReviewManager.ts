@@ -181,8 +181,34 @@ export class ReviewManager {
   private moveTo(proposalIndex: number): void {
     const review = this.state
     if (!review) return
-    this.editor.updateSession({ review: { ...review, proposalIndex, finished: false }, prompts: null })
-    this.selectCurrent()
+    this.editor.store.batch(() => {
+      this.resetTool()
+      this.editor.updateSession({ review: { ...review, proposalIndex, finished: false }, prompts: null })
+      this.selectCurrent()
+    })
+  }
+
+  /**
+   * Each proposal starts in the review's own tool (SAM points: a click corrects), whatever tool
+   * corrected the previous one: a brush left active would paint on the next proposal by surprise.
+   */
+  private resetTool(): void {
+    this.editor.tools.cancelActive()
+    this.editor.tools.setTool('samPoints')
+  }
+
+  /**
+   * Shows the queue's image `imageId` (undo went there): its proposals are read again and the
+   * walk goes on from it. False when the image is not in the walk.
+   */
+  showImage(imageId: number): Promise<boolean> {
+    const index = this.state?.queue.indexOf(imageId) ?? -1
+    if (index < 0) return Promise.resolve(false)
+    this.walked.delete(imageId)
+    let shown = false
+    return this.enqueue(async () => {
+      shown = await this.enter(index, 'first')
+    }).then(() => shown)
   }
 
   /** Opens the queue's image at `index`; false when it has nothing to review. */
@@ -201,8 +227,11 @@ export class ReviewManager {
       return false
     }
     const proposalIndex = at === 'first' ? 0 : proposals.length - 1
-    this.editor.updateSession({ review: { ...review, imageIndex: index, proposals, proposalIndex, finished: false }, prompts: null })
-    this.selectCurrent()
+    this.editor.store.batch(() => {
+      this.resetTool()
+      this.editor.updateSession({ review: { ...review, imageIndex: index, proposals, proposalIndex, finished: false }, prompts: null })
+      this.selectCurrent()
+    })
     return true
   }
 

@@ -23,6 +23,16 @@ export function findAnnotation(detail: ImageDetail | null, annotationId: number 
   return detail.annotations.find((a) => a.id === annotationId) ?? null
 }
 
+/**
+ * The image's annotations as the review walks them: its proposals in walk order first (so
+ * "proposal 1 of 2" is the first card), then the others as stored.
+ */
+export function inReviewOrder<A extends { readonly id: number }>(annotations: readonly A[], proposals: readonly number[]): A[] {
+  const rank = new Map(proposals.map((id, index) => [id, index]))
+  const walked = annotations.filter((a) => rank.has(a.id)).sort((a, b) => rank.get(a.id)! - rank.get(b.id)!)
+  return [...walked, ...annotations.filter((a) => !rank.has(a.id))]
+}
+
 /** Proposals still waiting for a decision, least confident first (unscored ones first of all). */
 export function proposalsByConfidence(detail: ImageDetail): number[] {
   return detail.annotations

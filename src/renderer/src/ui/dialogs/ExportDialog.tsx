@@ -1,7 +1,7 @@
 /** Export: COCO (RLE or polygons), PerSeg folders or PNG masks, which statuses; then the result summary. */
 import { useState } from 'react'
 import { ANNOTATION_STATUSES, type AnnotationStatus, type ExportReport } from '../../../../common/ipc/types'
-import type { ExportRequest } from '../../editor/managers/JobManager'
+import type { ExportRequest } from '../../editor/managers/JobsController'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { STATUS_LABELS } from '../workspace/labels'

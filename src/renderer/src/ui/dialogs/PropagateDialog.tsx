@@ -1,14 +1,18 @@
-/** Propagate: method (PerSAM or PerSAM-F), scope, maximum instances, absent threshold; then the job starts. */
+/**
+ * Propagate: method (PerSAM or PerSAM-F), scope, maximum instances, absent threshold; then the job
+ * starts. The threshold shown is the one used; unchecked, no image is marked absent.
+ */
 import { useState } from 'react'
-import { DEFAULT_PROPAGATION } from '../../editor/managers/JobManager'
+import { DEFAULT_ABSENT_THRESHOLD } from '../../../../common/persam/confidence'
+import { DEFAULT_PROPAGATION } from '../../editor/managers/JobsController'
 import type { PropagationSettings } from '../../editor/state'
 import { useEditor, useEditorState } from '../editorContext'
 import { Modal } from './Modal'
 
 const SCOPES: readonly { value: PropagationSettings['scope']; label: string }[] = [
   { value: 'unlabeled', label: 'Images without annotations' },
-  { value: 'not-reviewed', label: 'Images not reviewed yet (replaces their proposals)' },
-  { value: 'all', label: 'All images' },
+  { value: 'not-reviewed', label: 'Images not reviewed yet — replaces their proposals' },
+  { value: 'all', label: 'All images — replaces proposals, keeps your decisions' },
 ]
 
 export function PropagateDialog({ onClose }: { onClose: () => void }) {
@@ -67,6 +71,10 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
+          <span className="muted small" data-testid="propagate-rule">
+            A propagation replaces the proposals and automatic “absent” marks that earlier runs left on these images. It never changes
+            what you accepted, edited, rejected or marked absent, and the masks you accepted count towards the maximum.
+          </span>
         </label>
         <label className="field">
           <span>Maximum instances per image</span>
@@ -84,7 +92,7 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
             <input
               type="checkbox"
               checked={settings.absentThreshold !== null}
-              onChange={(event) => change({ absentThreshold: event.target.checked ? 0.3 : null })}
+              onChange={(event) => change({ absentThreshold: event.target.checked ? DEFAULT_ABSENT_THRESHOLD : null })}
               data-testid="propagate-absent-enabled"
             />{' '}
             Mark images absent below a confidence of
@@ -95,7 +103,7 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
             max={1}
             step={0.05}
             disabled={settings.absentThreshold === null}
-            value={settings.absentThreshold ?? 0.3}
+            value={settings.absentThreshold ?? DEFAULT_ABSENT_THRESHOLD}
             onChange={(event) => change({ absentThreshold: Math.max(0, Math.min(1, Number(event.target.value) || 0)) })}
             data-testid="propagate-absent-threshold"
           />

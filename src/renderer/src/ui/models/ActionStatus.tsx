@@ -1,5 +1,5 @@
 /** The outcome of one models-panel action, next to its button: a failure in words (dismissable), or a success. */
-import type { ModelActionKey } from '../../editor/managers/ModelManager'
+import type { ModelActionKey } from '../../editor/managers/ModelsController'
 import { useEditor, useEditorState } from '../editorContext'
 
 export function ActionStatus({ actionKey }: { actionKey: ModelActionKey }) {

@@ -1,7 +1,9 @@
 /** The installed models: which one is in use, switch to another, remove one. */
 import { useEditor, useEditorState } from '../editorContext'
-import { MODEL_LOAD_LABELS, formatBytes } from '../workspace/labels'
+import { formatSize } from '../../../../common/util/formatSize'
+import { MODEL_LOAD_LABELS } from '../workspace/labels'
 import { ActionStatus } from './ActionStatus'
+import { ModelDetails } from './ModelCatalog'
 
 export function InstalledModels() {
   const editor = useEditor()
@@ -19,13 +21,20 @@ export function InstalledModels() {
           return (
             <li key={entry.id} className="model-row" data-testid="installed-model" data-model-id={entry.id}>
               <div className="model-row__main">
-                <span className="model-row__name">{entry.name}</span>
-                {inUse ? <span className="badge badge--accepted">in use{model ? ` · ${MODEL_LOAD_LABELS[model.loadState]}` : ''}</span> : null}
-                {entry.isToy ? <span className="badge badge--to-review">toy</span> : null}
-                <span className="muted small">
-                  {entry.family} · {entry.sizeBytes > 0 ? formatBytes(entry.sizeBytes) : 'bundled'} · {entry.licence} ·{' '}
-                  {entry.hasPersamDecoder ? 'PerSAM decoder' : 'standard decoder (PerSAM runs without its attention step)'}
+                <span className="model-row__name" data-testid="model-name">
+                  {entry.name}
                 </span>
+                {inUse ? <span className="badge badge--accepted">in use{model ? ` · ${MODEL_LOAD_LABELS[model.loadState]}` : ''}</span> : null}
+                {entry.isToy ? (
+                  <span className="badge badge--to-review" title="A tiny model for trying the studio: every step works, the masks are rough.">
+                    toy
+                  </span>
+                ) : null}
+                <span className="muted small">
+                  <code data-testid="model-id">{entry.id}</code> · <span data-testid="model-size">{entry.sizeBytes > 0 ? formatSize(entry.sizeBytes) : 'bundled'}</span> ·{' '}
+                  {entry.hasPersamDecoder ? 'full propagation' : 'propagation a little less precise (no PerSAM decoder)'}
+                </span>
+                <ModelDetails licence={entry.licence} />
               </div>
               <div className="row">
                 {!inUse ? (

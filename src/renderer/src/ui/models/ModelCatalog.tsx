@@ -4,7 +4,7 @@ import type { CatalogModel, JobInfo } from '../../../../common/ipc/types'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { JobMeter } from '../workspace/JobMeter'
-import { formatBytes } from '../workspace/labels'
+import { formatSize } from '../../../../common/util/formatSize'
 import { ActionStatus } from './ActionStatus'
 
 export function ModelCatalog() {
@@ -36,20 +36,22 @@ function CatalogRow({ entry }: { entry: CatalogModel }) {
   return (
     <li className="model-row" data-testid="catalog-model" data-model-id={entry.id}>
       <div className="model-row__main">
-        <span className="model-row__name">{entry.name}</span>
+        <span className="model-row__name" data-testid="model-name">
+          {entry.name}
+        </span>
         {entry.verified ? (
-          <span className="badge badge--accepted" title="size and sha256 are checked before the model is used">
-            verified
+          <span className="badge badge--accepted" title="The downloaded files are compared with the publisher's fingerprints before the model is used.">
+            checked download
           </span>
         ) : (
-          <span className="badge badge--to-review" title="no published sha256: only the size is checked">
-            unverified
+          <span className="badge badge--to-review" title="The publisher gives no fingerprints: only the file sizes are checked.">
+            size checked only
           </span>
         )}
         <span className="muted small">
-          {entry.family} · {formatBytes(entry.downloadBytes)} · {entry.licence}
+          <code data-testid="model-id">{entry.id}</code> · download <span data-testid="model-size">{formatSize(entry.downloadBytes)}</span>
         </span>
-        {entry.notes ? <span className="muted small model-row__notes">{entry.notes}</span> : null}
+        <ModelDetails licence={entry.licence} notes={entry.notes} />
       </div>
       <div className="row">
         {entry.installed ? (
@@ -62,6 +64,17 @@ function CatalogRow({ entry }: { entry: CatalogModel }) {
       </div>
       <ActionStatus actionKey={`install:${entry.id}`} />
     </li>
+  )
+}
+
+/** Licence and technical notes, folded away: they are for whoever set the studio up. */
+export function ModelDetails({ licence, notes }: { licence: string; notes?: string }) {
+  return (
+    <details className="small muted model-row__notes">
+      <summary>Licence and technical details</summary>
+      <p>Licence: {licence}</p>
+      {notes ? <p>{notes}</p> : null}
+    </details>
   )
 }
 

@@ -1,4 +1,4 @@
-/** The models panel (issue 9's UI): the model and provider in use, installed models, downloads, imports. */
+/** The models panel: the model and where it runs, installed models, downloads, imports; written for the people annotating. */
 import { useEffect } from 'react'
 import { Modal } from '../dialogs/Modal'
 import { useEditor, useEditorState } from '../editorContext'

@@ -2,17 +2,10 @@
  * Which execution provider runs the model: 'auto' or one the machine offers (model:providers,
  * with the reason a provider is unavailable), the one asked for, and the one actually running.
  */
-import { EXECUTION_PROVIDERS, type ExecutionProviderChoice } from '../../../../common/ipc/types'
+import { EXECUTION_PROVIDERS } from '../../../../common/ipc/types'
 import { useEditor, useEditorState } from '../editorContext'
 import { ActionStatus } from './ActionStatus'
-
-const PROVIDER_NAMES: Readonly<Record<ExecutionProviderChoice, string>> = {
-  auto: 'Automatic',
-  cuda: 'CUDA (NVIDIA GPU)',
-  dml: 'DirectML (Windows GPU)',
-  coreml: 'CoreML (Apple)',
-  cpu: 'CPU',
-}
+import { PROVIDER_NAMES } from './providerNames'
 
 export function ProviderPicker() {
   const editor = useEditor()
@@ -24,11 +17,12 @@ export function ProviderPicker() {
 
   return (
     <section className="models__section" data-testid="provider-picker">
-      <h3>Execution provider</h3>
+      <h3>Runs on</h3>
       <p className="muted small">
-        Running now: <strong data-testid="active-provider">{model?.activeProvider ?? (model?.loadState === 'loading' ? 'loading…' : 'none yet (the model loads on first use)')}</strong>
+        The processor that computes the masks. Running now:{' '}
+        <strong data-testid="active-provider">{model?.activeProvider ?? (model?.loadState === 'loading' ? 'loading…' : 'none yet (the model loads on first use)')}</strong>
       </p>
-      <div className="models__providers" role="radiogroup" aria-label="Execution provider">
+      <div className="models__providers" role="radiogroup" aria-label="Runs on">
         {EXECUTION_PROVIDERS.map((name) => {
           const info = name === 'auto' ? null : availability.get(name)
           const available = name === 'auto' || (info ? info.available : name === 'cpu')
@@ -52,7 +46,7 @@ export function ProviderPicker() {
       </div>
       {model?.attempts.filter((a) => !a.ok).map((attempt) => (
         <p key={attempt.provider} className="muted small" data-testid="provider-attempt">
-          {attempt.provider} was tried and failed: {attempt.error}
+          {PROVIDER_NAMES[attempt.provider as keyof typeof PROVIDER_NAMES] ?? attempt.provider} could not run the model: {attempt.error}
         </p>
       ))}
       <ActionStatus actionKey="provider" />

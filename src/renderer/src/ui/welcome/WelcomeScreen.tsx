@@ -3,12 +3,12 @@ import { useState } from 'react'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { ModelCard } from './ModelCard'
+import { NewProjectForm } from './NewProjectForm'
+import { ProjectRefusal } from './ProjectRefusal'
 
 export function WelcomeScreen() {
   const editor = useEditor()
   const recent = useEditorState((s) => s.doc.core.recent)
-  const [imagesRoot, setImagesRoot] = useState('')
-  const [name, setName] = useState('')
   const [projectDir, setProjectDir] = useState('')
   const [busy, setBusy] = useState(false)
 
@@ -30,22 +30,11 @@ export function WelcomeScreen() {
           Open the demo project
         </button>
       </div>
+      <ProjectRefusal />
       <div className="welcome-screen__grid">
         <section className="card">
           <h2>New project from a folder of images</h2>
-          <form
-            className="stack"
-            onSubmit={(event) => {
-              event.preventDefault()
-              if (imagesRoot.trim()) void run(() => editor.documents.createProject(imagesRoot.trim(), name.trim() || undefined))
-            }}
-          >
-            <PathField kind="folder" title="Images folder" value={imagesRoot} onChange={setImagesRoot} testId="create-images-root" />
-            <input type="text" value={name} onChange={(event) => setName(event.target.value)} placeholder="Project name (optional)" aria-label="Project name" data-testid="create-name" />
-            <button type="submit" className="primary" disabled={busy || !imagesRoot.trim()} data-testid="create-submit">
-              Create project
-            </button>
-          </form>
+          <NewProjectForm busy={busy} run={run} />
           <h2>Open a project</h2>
           <form
             className="row"

@@ -1,4 +1,5 @@
 /** The open image's annotations: status, score, method, reference flag; select, decide, use as reference. */
+import { inReviewOrder } from '../../editor/managers/documentOps'
 import { useEditor, useEditorState } from '../editorContext'
 import { SOURCE_LABELS, STATUS_LABELS, formatScore } from './labels'
 
@@ -9,9 +10,11 @@ export function AnnotationPanel() {
   const selectedId = useEditorState((s) => s.session.selectedAnnotationId)
   const hoverId = useEditorState((s) => s.session.hoverAnnotationId)
   const activeCategoryId = useEditorState((s) => s.session.activeCategoryId)
+  const reviewed = useEditorState((s) => (s.session.review && s.doc.image && s.session.review.queue[s.session.review.imageIndex] === s.doc.image.image.id ? s.session.review.proposals : null))
 
   if (!detail) return null
-  const annotations = detail.annotations
+  // In review the cards follow the walk, so "proposal N of M" is the N-th card.
+  const annotations = reviewed ? inReviewOrder(detail.annotations, reviewed) : detail.annotations
   return (
     <section className="panel panel--grow" data-testid="annotation-panel">
       <h3 className="panel__title">
@@ -76,8 +79,8 @@ export function AnnotationPanel() {
           )
         })}
       </ul>
-      <button type="button" className="small" onClick={() => void editor.annotations.markImageAbsent()} disabled={activeCategoryId === null} data-testid="mark-image-absent">
-        Object not in this image
+      <button type="button" className="small" onClick={() => void editor.annotations.markImageAbsent()} disabled={activeCategoryId === null} data-testid="mark-image-absent" title="The active category's object is not in this image (A)">
+        Object not in this image <kbd>A</kbd>
       </button>
     </section>
   )

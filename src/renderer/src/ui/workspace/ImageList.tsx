@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { useEffect, useRef } from 'react'
-import { thumbUrl } from '../../editor/media'
+import { mediaPath } from '../../../../common/ipc/media'
 import { IMAGE_STATE_LABELS } from './labels'
 import { useEditor, useEditorState } from '../editorContext'
 
@@ -16,6 +16,8 @@ export function ImageList() {
   const images = useEditorState((s) => s.doc.images)
   const openId = useEditorState((s) => s.doc.image?.image.id ?? null)
   const loadingId = useEditorState((s) => s.session.loadingImageId)
+  // Thumbnails that failed while the server was away load again when it is back (a new element).
+  const connection = useEditorState((s) => s.doc.core.connection)
   const scroller = useRef<HTMLDivElement>(null)
 
   const virtualizer = useVirtualizer({
@@ -57,7 +59,16 @@ export function ImageList() {
               data-image-id={item.id}
               data-state={item.state}
             >
-              <img className="image-row__thumb" src={thumbUrl(item.id)} alt="" loading="lazy" onError={(event) => (event.currentTarget.style.visibility = 'hidden')} />
+              {/* Keyed by URL and connection: a row reused for another project's image, or a thumbnail that
+                  failed while the server was away, gets a fresh element, not one an old error hid. */}
+              <img
+                key={`${mediaPath(item, 'thumb')}|${connection}`}
+                className="image-row__thumb"
+                src={mediaPath(item, 'thumb')}
+                alt=""
+                loading="lazy"
+                onError={(event) => (event.currentTarget.style.visibility = 'hidden')}
+              />
               <span className="image-row__text">
                 <span className="image-row__name" title={item.fileName}>
                   {item.fileName}

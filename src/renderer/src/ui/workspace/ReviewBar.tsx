@@ -10,7 +10,7 @@ export function ReviewBar() {
   const current = detail?.annotations.find((a) => a.id === review.proposals[review.proposalIndex]) ?? null
   return (
     <div className="review-bar" data-testid="review-bar" data-finished={review.finished} data-annotation-id={current?.id ?? ''}>
-      <strong>Review</strong>
+      <strong className="review-bar__title">Review</strong>
       {review.finished ? (
         <span className="done-text" data-testid="review-done">
           All proposals reviewed.
@@ -19,25 +19,31 @@ export function ReviewBar() {
         <>
           <span data-testid="review-position" title="image in the review queue">
             {Math.max(0, review.imageIndex) + 1} / {review.queue.length}
-            {review.proposals.length > 1 ? ` · proposal ${review.proposalIndex + 1} of ${review.proposals.length}` : ''}
+            {review.proposals.length > 1 ? (
+              <>
+                {' · '}
+                <span className="review-bar__wide">proposal </span>
+                {review.proposalIndex + 1} of {review.proposals.length}
+              </>
+            ) : null}
           </span>
           <span>
             score <strong data-testid="review-score">{formatScore(current?.score ?? null)}</strong>
           </span>
-          {current ? <span className={`badge badge--${current.status}`}>{STATUS_LABELS[current.status]}</span> : null}
+          {current ? <span className={`badge badge--${current.status} review-bar__status`}>{STATUS_LABELS[current.status]}</span> : null}
         </>
       )}
       <span className="review-bar__actions">
         <button type="button" onClick={() => void editor.review.previous()} title="Previous (←)">
           ←
         </button>
-        <button type="button" className="primary" onClick={() => void editor.review.accept()} data-testid="review-accept">
+        <button type="button" className="primary" onClick={() => void editor.review.accept()} title="Accept and go on (Enter, Space)" data-testid="review-accept">
           Accept <kbd>Enter</kbd>
         </button>
-        <button type="button" onClick={() => void editor.review.reject()} data-testid="review-reject">
+        <button type="button" onClick={() => void editor.review.reject()} title="Reject and go on (X)" data-testid="review-reject">
           Reject <kbd>X</kbd>
         </button>
-        <button type="button" onClick={() => void editor.review.absent()} data-testid="review-absent">
+        <button type="button" onClick={() => void editor.review.absent()} title="The object is not in this image (A)" data-testid="review-absent">
           Absent <kbd>A</kbd>
         </button>
         <button type="button" onClick={() => void editor.review.next()} title="Next (D, →)">

@@ -7,6 +7,7 @@ import { CategoriesPanel } from './CategoriesPanel'
 import { ImageFilters } from './ImageFilters'
 import { ImageList } from './ImageList'
 import { JobProgress } from './JobProgress'
+import { ProjectStatus } from './ProjectStatus'
 import { PromptHint } from './PromptHint'
 import { ReviewBar } from './ReviewBar'
 import { Toolbar } from './Toolbar'
@@ -20,6 +21,7 @@ export function Workspace({ bitmaps }: { bitmaps: MaskBitmaps }) {
         <ImageList />
       </aside>
       <main className="center">
+        <ProjectStatus />
         <Toolbar />
         <ReviewBar />
         <PromptHint />

@@ -1,5 +1,6 @@
 /** Words and formats shown for states, statuses, methods and numbers. */
 import type { AnnotationSource, AnnotationStatus, ImageState, ModelLoadState } from '../../../../common/ipc/types'
+import { formatSize } from '../../../../common/util/formatSize'
 
 export const IMAGE_STATE_LABELS: Record<ImageState, string> = {
   unlabeled: 'Unlabeled',
@@ -42,21 +43,12 @@ export function formatDuration(seconds: number | null): string {
   return `${Math.floor(m / 60)} h ${m % 60} min`
 }
 
-/** Bytes in the units a download dialog uses (decimal, as disk and network sizes are quoted). */
-export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—'
-  if (bytes < 1_000) return `${Math.round(bytes)} B`
-  if (bytes < 1_000_000) return `${Math.round(bytes / 1_000)} KB`
-  if (bytes < 1_000_000_000) return `${(bytes / 1_000_000).toFixed(bytes < 10_000_000 ? 1 : 0)} MB`
-  return `${(bytes / 1_000_000_000).toFixed(2)} GB`
-}
-
 /** A job's count and speed: bytes for downloads, items otherwise. */
 export function formatJobCount(job: { kind: string; done: number; total: number }): string {
-  return job.kind === 'model-install' ? `${formatBytes(job.done)} / ${formatBytes(job.total)}` : `${job.done} / ${job.total}`
+  return job.kind === 'model-install' ? `${formatSize(job.done)} / ${formatSize(job.total)}` : `${job.done} / ${job.total}`
 }
 
 export function formatJobRate(job: { kind: string; rate: number }): string {
   if (!(job.rate > 0)) return '—'
-  return job.kind === 'model-install' ? `${formatBytes(job.rate)}/s` : `${job.rate.toFixed(job.rate < 10 ? 1 : 0)}/s`
+  return job.kind === 'model-install' ? `${formatSize(job.rate)}/s` : `${job.rate.toFixed(job.rate < 10 ? 1 : 0)}/s`
 }

@@ -74,7 +74,7 @@ describe('persamifyDecoder on the official-export replica', () => {
     expect(report.externalData).toEqual([])
   })
 
-  it('computes the reference PerSAM forward pass (persam-algorithm.md 3.2) within 1e-4', async () => {
+  it('computes the reference PerSAM forward pass (docs/sam-onnx-io.md, "The PerSAM decoder") within 1e-4', async () => {
     const embedding = randomEmbedding(21)
     for (const [i, prompt] of prompts.entries()) {
       const inputs = { attnSim: randomAttnSim(30 + i), targetEmbedding: randomTargetEmbedding(40 + i) }

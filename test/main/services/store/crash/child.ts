@@ -2,17 +2,29 @@
  * The process the crash test kills: opens the project and works until SIGKILL, appending to the
  * acknowledgement file after each call has returned (appendFileSync: the line is in the kernel
  * before the next call starts, so it survives the kill of this process).
- *   node --import tsx child.ts <writes|job|bulk> <projectDir> <ackFile> <seed>
+ *   node --import tsx child.ts <writes|job|hold-job|bulk|coco> <projectDir> <ackFile> <seed>
+ * 'hold-job' records half the job's images, then holds the project open until killed. When
+ * another live process holds the project's lock, the child exits with LOCKED_EXIT_CODE and the
+ * lock error on stderr.
  */
 import { appendFileSync } from 'node:fs'
 import path from 'node:path'
 import { importCoco } from '../../../../../src/main/services/exchange/coco/cocoImport'
 import { Project } from '../../../../../src/main/services/store/index'
-import { BULK_BATCH, JOB_PROPOSALS_PER_IMAGE, WriteModel, maskFor, random, runWriteOp } from './workload'
+import { ProjectLockedError } from '../../../../../src/main/services/store/projectLock'
+import { BULK_BATCH, IMAGE_COUNT, JOB_PROPOSALS_PER_IMAGE, LOCKED_EXIT_CODE, WriteModel, maskFor, random, runWriteOp } from './workload'
 
 const [mode, projectDir, ackFile, seedText] = process.argv.slice(2)
 const seed = Number(seedText)
-const project = Project.open(projectDir!)
+let opened: Project
+try {
+  opened = Project.open(projectDir!, { lock: { holder: { kind: 'cli', label: `crash child ${mode}` } } })
+} catch (error) {
+  if (!(error instanceof ProjectLockedError)) throw error
+  process.stderr.write(`${error.message}\n`)
+  process.exit(LOCKED_EXIT_CODE)
+}
+const project = opened
 const imageIds = [...project.images.iterate()].map((image) => image.id)
 const categoryIds = project.categories.list().map((category) => category.id)
 const ack = (line: string): void => appendFileSync(ackFile!, `${line}\n`)
@@ -26,15 +38,20 @@ if (mode === 'writes') {
     model.apply(op)
     ack(String(step))
   }
-} else if (mode === 'job') {
+} else if (mode === 'job' || mode === 'hold-job') {
   // One job per project: resume it when an earlier process created it.
-  const job = project.jobs.list()[0] ?? project.jobs.create({ kind: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
-  if (job.state !== 'completed') project.jobs.start(job.id)
-  while (job.state !== 'completed') {
-    const [image] = project.jobs.nextPending(job.id, 1)
+  const job = project.runs.list()[0] ?? project.runs.create({ method: 'persam', categoryId: categoryIds[0]!, params: { seed }, imageIds })
+  if (job.state !== 'done') project.runs.start(job.id)
+  for (let recorded = 0; job.state !== 'done'; recorded++) {
+    if (mode === 'hold-job' && recorded === IMAGE_COUNT / 2) {
+      ack('holding')
+      setInterval(() => {}, 1000) // keeps the project (and its lock) open until killed
+      await new Promise(() => {})
+    }
+    const [image] = project.runs.nextPending(job.id, 1)
     if (!image) break
     const proposals = Array.from({ length: JOB_PROPOSALS_PER_IMAGE }, (_, k) => ({ mask: maskFor(image.id * 10 + k), score: k / 10 }))
-    project.jobs.recordResult(job.id, image.id, { proposals })
+    project.runs.recordResult(job.id, image.id, { proposals })
     ack(String(image.id))
   }
   ack('complete')

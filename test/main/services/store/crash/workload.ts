@@ -5,10 +5,12 @@
  */
 import { writeFileSync } from 'node:fs'
 import { compressRle, rasterizeBbox } from '../../../../../src/common/mask/index'
-import type { AnnotationStatus, Project, StoredMask } from '../../../../../src/main/services/store/index'
+import { storedMaskFromRle, type AnnotationStatus, type Project, type StoredMask } from '../../../../../src/main/services/store/index'
 import { Random } from '../../../../../src/common/synthetic/random'
 
 export const IMAGE_COUNT = 40
+/** The child's exit code when another live process holds the project's lock. */
+export const LOCKED_EXIT_CODE = 3
 export const IMAGE_SIZE = { width: 64, height: 48 }
 export const JOB_PROPOSALS_PER_IMAGE = 2
 export const BULK_BATCH = 20_000
@@ -19,10 +21,15 @@ export function random(seed: number): () => number {
   return () => generator.next()
 }
 
-/** Opaque but distinct masks: the crash test is about rows and transactions, not pixels. */
+/**
+ * Small, valid and (for tags below 280) distinct masks: the crash test is about rows and
+ * transactions, not pixels, but the store decodes masks (a propagation compares new proposals with
+ * the masks people kept). Boxes sit in the lower right, away from the masks the lock tests accept.
+ */
 export function maskFor(tag: number): StoredMask {
-  const side = 1 + (tag % 40)
-  return { size: [IMAGE_SIZE.height, IMAGE_SIZE.width], counts: `m${tag.toString(36)}`.replace(/[^0-o]/g, '0'), area: side, bbox: [0, 0, side, side] }
+  const side = 1 + (tag % 4)
+  const box = [40 + (tag % 20), 30 + (Math.floor(tag / 20) % 14), side, side]
+  return storedMaskFromRle(rasterizeBbox(box, IMAGE_SIZE.height, IMAGE_SIZE.width))
 }
 
 export type WriteOp =

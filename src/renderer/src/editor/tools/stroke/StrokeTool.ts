@@ -20,7 +20,12 @@ export abstract class StrokeTool extends Tool<StrokeToolState> {
     if (event.button !== 'left') return
     const target = this.editor.annotations.selected()
     if (!target || !target.mask) {
-      this.editor.notify('error', `Select a mask to ${this.mode === 'brush' ? 'paint on' : 'erase from'} first (click it with the select tool, V).`)
+      this.editor.notify(
+        'error',
+        `Select a mask to ${this.mode === 'brush' ? 'paint on' : 'erase from'} first (click it with the select tool, V).`,
+        // Selecting a mask answers it; an absent marker selected is not answered by a selection.
+        target ? {} : { cause: { kind: 'no-selection' } },
+      )
       return
     }
     const point = this.clamp(event.point)

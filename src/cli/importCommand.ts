@@ -1,0 +1,74 @@
+/**
+ * `persam-studio import <project-folder> --coco FILE | --perseg DIR`: brings annotations into a
+ * project without the studio, through the same importers as the studio's import. A folder without
+ * a project becomes one (its images root: --images, else the COCO file's folder or the PerSeg
+ * folder). The import is all or nothing: a malformed file changes nothing and ends with one line,
+ * `error: <file>: <JSON path>: <what is wrong>`, and exit code 1.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { Command } from 'commander'
+import type { ImportReport } from '../common/ipc/types'
+import { importCoco } from '../main/services/exchange/coco/cocoImport'
+import { importPerseg } from '../main/services/exchange/perseg/persegImport'
+import { PROJECT_FILE, Project } from '../main/services/store/index'
+import { createProgressBar } from './progress'
+
+interface ImportCliOptions {
+  readonly coco?: string
+  readonly perseg?: string
+  readonly images?: string
+}
+
+/** `created`: the project is new; `createdDir`: so is its folder (removed again when the import fails). */
+function openOrCreate(projectDir: string, imagesRoot: string): { project: Project; created: boolean; createdDir: boolean } {
+  if (existsSync(path.join(projectDir, PROJECT_FILE))) return { project: Project.open(projectDir), created: false, createdDir: false }
+  if (!existsSync(imagesRoot)) throw new Error(`${imagesRoot}: the images folder does not exist`)
+  const createdDir = !existsSync(projectDir)
+  mkdirSync(projectDir, { recursive: true })
+  return { project: Project.create(projectDir, { imagesRoot: path.resolve(imagesRoot) }), created: true, createdDir }
+}
+
+export async function runImport(projectDir: string, options: ImportCliOptions): Promise<ImportReport> {
+  if ((options.coco === undefined) === (options.perseg === undefined)) throw new Error('give exactly one of --coco FILE or --perseg DIR')
+  const source = path.resolve((options.coco ?? options.perseg)!)
+  if (!existsSync(source)) throw new Error(`${source} does not exist`)
+  const imagesRoot = path.resolve(options.images ?? (options.coco ? path.dirname(source) : source))
+  const { project, created, createdDir } = openOrCreate(path.resolve(projectDir), imagesRoot)
+  let succeeded = false
+  try {
+    const progress = createProgressBar(options.coco ? 'import coco' : 'import perseg')
+    const onProgress = ({ phase, done, total }: { phase: string; done: number; total: number }) => progress.update(done, total, phase)
+    const report = options.coco
+      ? await importCoco(project, source, { onProgress, imagesDir: options.images ? imagesRoot : project.imagesRoot })
+      : await importPerseg(project, source, { onProgress })
+    const { images, annotations, categories } = report.imported
+    progress.finish(`${created ? 'created the project and ' : ''}imported ${annotations} annotations, ${images} new images, ${categories} new categories into ${project.dir}`)
+    for (const line of report.skipped) process.stderr.write(`skipped: ${line.where}: ${line.message}\n`)
+    for (const line of report.duplicates) process.stderr.write(`duplicate: ${line.where}: ${line.message}\n`)
+    succeeded = true
+    return report
+  } finally {
+    project.close()
+    // A project this command created for an import that failed would be an empty leftover.
+    if (!succeeded && createdDir) rmSync(project.dir, { recursive: true, force: true })
+  }
+}
+
+export function importCommand(): Command {
+  return new Command('import')
+    .description('import COCO JSON or a PerSeg folder into a project (created when the folder holds none)')
+    .argument('<project-folder>', 'the project folder (holds project.sqlite)')
+    .option('--coco <file.json>', 'a COCO instances file (polygons, RLE or compressed RLE)')
+    .option('--perseg <dir>', 'a PerSeg-layout folder (Images/<object>/, Annotations/<object>/)')
+    .option('--images <dir>', 'where the images named by the COCO file are (default: the project\'s images folder)')
+    .action(async (projectDir: string, options: ImportCliOptions) => {
+      try {
+        await runImport(projectDir, options)
+      } catch (error) {
+        // One line, the importer's own sentence: it names the file and the JSON path.
+        process.stderr.write(`${process.stderr.isTTY ? '\n' : ''}error: ${error instanceof Error ? error.message : String(error)}\n`)
+        process.exitCode = 1
+      }
+    })
+}

@@ -1,0 +1,30 @@
+/** calibration:* channels: the review queue's calibrated confidence for a category. */
+import { acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
+import type { StudioContext } from '../context'
+import type { Handlers } from '../dispatch'
+import { historyState } from '../dto'
+
+type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll'
+
+export function calibrationHandlers(context: StudioContext): Pick<Handlers, CalibrationChannels> {
+  const { events } = context.options
+  return {
+    'calibration:histogram': ({ categoryId, bins }) => {
+      const { project } = context.requireSession()
+      project.categories.require(categoryId)
+      refitCalibration(project, categoryId)
+      const histogram = reviewHistogram(project, categoryId, bins)
+      return { ...histogram, acceptAll: previewAcceptAll(project, categoryId, histogram.threshold) }
+    },
+    'calibration:acceptAll': ({ categoryId, threshold }) => {
+      const { project } = context.requireSession()
+      project.categories.require(categoryId)
+      const { imageIds, ...result } = acceptAllAbove(project, categoryId, threshold)
+      if (imageIds.length > 0) {
+        events.emit('annotation:changed', { imageIds, reason: 'review' })
+        events.emit('history:changed', historyState(project))
+      }
+      return result
+    },
+  }
+}
