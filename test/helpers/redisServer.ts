@@ -74,11 +74,22 @@ export interface CliWorker {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
+/**
+ * Task lock and stalled-check interval of the test workers. Short enough that a SIGKILLed
+ * worker's task is re-delivered within seconds, long enough that a live worker never loses its
+ * lock on a loaded 2-core CI machine: BullMQ renews the lock every lockDuration/2, so renewal
+ * must be late by 7.5 s (a starved event loop while tsx compiles a new worker, three workers and
+ * the test sharing two cores) before a live worker's task is taken from it. With 3 s locks a
+ * renewal 1.5 s late was enough, which once marked an image failed in the SIGKILL rounds.
+ */
+export const TEST_LOCK_MS = 15_000
+export const TEST_STALLED_MS = 5_000
+
 /** A `persam-studio worker` child process (through tsx, as the CLI tests run the CLI). */
 export async function startCliWorker(url: string, extra: readonly string[] = []): Promise<CliWorker> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'src/cli/index.ts', 'worker', '--queue', url, '--ep', 'cpu', '--lock-ms', '3000', '--stalled-ms', '1000', ...extra],
+    ['--import', 'tsx', 'src/cli/index.ts', 'worker', '--queue', url, '--ep', 'cpu', '--lock-ms', String(TEST_LOCK_MS), '--stalled-ms', String(TEST_STALLED_MS), ...extra],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   )
   await waitForOutput(child, /waiting for tasks/, 'persam-studio worker', 120_000)

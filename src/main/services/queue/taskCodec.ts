@@ -27,6 +27,7 @@ const targetSchema = z.object({
     })
     .nullable(),
   referencePeak: z.number(),
+  referenceAreaFraction: z.number().optional(),
   fallbackReferences: z.number(),
 })
 export type EncodedTarget = z.infer<typeof targetSchema>
@@ -53,7 +54,13 @@ export function encodeTarget(target: PreparedTarget): EncodedTarget {
     fusion: target.fusion ? { ...target.fusion, weights: [...target.fusion.weights] } : null,
     referencePeak: target.referencePeak,
     fallbackReferences: target.fallbackReferences,
+    ...optionalFields(target),
   }
+}
+
+/** The target's optional field, present only when set (the workers' area-ratio signal needs it). */
+function optionalFields(from: { readonly referenceAreaFraction?: number | undefined }): { referenceAreaFraction?: number } {
+  return from.referenceAreaFraction !== undefined ? { referenceAreaFraction: from.referenceAreaFraction } : {}
 }
 
 export function decodeTarget(encoded: EncodedTarget): PreparedTarget {
@@ -65,6 +72,7 @@ export function decodeTarget(encoded: EncodedTarget): PreparedTarget {
     fusion: encoded.fusion,
     referencePeak: encoded.referencePeak,
     fallbackReferences: encoded.fallbackReferences,
+    ...optionalFields(encoded),
   }
 }
 

@@ -11,6 +11,7 @@ const target: PreparedTarget = {
   maskFeature: new Float32Array([0.25, NaN]),
   fusion: { weights: [0.2, 0.3, 0.5], initialLoss: 1.25, finalLoss: 0.5, iterations: 1000 },
   referencePeak: 0.987654321,
+  referenceAreaFraction: 0.0412345,
   fallbackReferences: 0,
 }
 
@@ -23,6 +24,7 @@ describe('task codec', () => {
     expect(bits(decoded.maskFeature)).toEqual(bits(target.maskFeature))
     expect(decoded.fusion).toEqual(target.fusion)
     expect(decoded.referencePeak).toBe(target.referencePeak)
+    expect(decoded.referenceAreaFraction).toBe(target.referenceAreaFraction)
   })
 
   it('is compact: 4 bytes per float before base64', () => {
