@@ -10,6 +10,7 @@ import { restoreCommand } from './restoreCommand'
 import { reportFailure } from './run'
 import { serveCommand } from './serve'
 import { synthCommand } from './synth'
+import { workerCommand } from './workerCommand'
 
 /** Every command is built by its own file as `xxxCommand(): Command` and added here. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(importCommand())
   program.addCommand(modelsCommand())
   program.addCommand(restoreCommand())
+  program.addCommand(workerCommand())
   return program
 }
 

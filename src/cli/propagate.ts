@@ -10,7 +10,7 @@ import { Command, Option } from 'commander'
 import type { ExecutionProviderChoice } from '../common/ipc/dto/model'
 import { compressedRleToJson, maskArea, rleArea, rleBbox, type BinaryMask } from '../common/mask'
 import type { PersamMethod } from '../common/persam/target'
-import { CocoWriter } from '../main/services/exchange/coco/cocoWriter'
+import { CocoWriter, type CocoImageEntry } from '../main/services/exchange/coco/cocoWriter'
 import { findImageFiles } from '../main/services/fs/findImageFiles'
 import { prepareOutputFile, prepareOutputFolder } from '../main/services/fs/outputPath'
 import { readMaskImage } from '../main/services/images/maskPng'
@@ -19,6 +19,7 @@ import { PropagationRunner, type PropagationReference } from '../main/services/p
 import { openRuntime, parseProvider, resolveModelDir } from './models'
 import { integerIn, parseMethod, parseUnit } from './options'
 import { createProgressBar } from './progress'
+import { cocoOfQueued, propagateOnQueue } from './propagateQueued'
 import { action, UsageError } from './run'
 
 export interface PropagateOptions {
@@ -34,6 +35,8 @@ export interface PropagateOptions {
   readonly candidates?: number
   readonly category: string
   readonly cacheDir: string | null
+  /** Segment on queue workers (redis://HOST:PORT) instead of in this process. */
+  readonly queue?: string | null
 }
 
 function checkReferenceCounts(refs: readonly string[], refMasks: readonly string[]): void {
@@ -66,6 +69,20 @@ export async function readReferences(refs: readonly string[], refMasks: readonly
   return references
 }
 
+/** Writes the proposals through the COCO writer (in-process and queue mode alike). */
+async function writeProposals(out: string, options: PropagateOptions, images: readonly CocoImageEntry[], annotations: readonly object[]): Promise<void> {
+  const info = { description: `PerSAM Studio proposals (${options.method})`, date_created: new Date().toISOString() }
+  const writer = await CocoWriter.create(out, { info }, [{ id: 1, name: options.category }])
+  try {
+    for (const image of images) if (writer.image(image)) await writer.flush()
+    for (const annotation of annotations) if (writer.annotation(annotation)) await writer.flush()
+    await writer.commit()
+  } catch (error) {
+    await writer.abort()
+    throw error
+  }
+}
+
 export async function runPropagate(options: PropagateOptions): Promise<void> {
   checkReferenceCounts(options.refs, options.refMasks)
   const out = await prepareOutputFile(options.out, '--out')
@@ -86,6 +103,16 @@ export async function runPropagate(options: PropagateOptions): Promise<void> {
     })
     if (runner.target.fusion) process.stderr.write(`PerSAM-F weights: ${runner.target.fusion.weights.map((w) => w.toFixed(3)).join(', ')}\n`)
     const progress = createProgressBar('propagating')
+    if (options.queue) {
+      // Queue mode: workers segment, this process prepares the target and writes the file.
+      const segment = { maxInstances: options.maxInstances, ...(options.absentThreshold !== undefined ? { absentThreshold: options.absentThreshold } : {}), ...(options.candidates !== undefined ? { candidates: options.candidates } : {}) }
+      const results = await propagateOnQueue(options.queue, options.modelDir, runner.target, segment, found.images, (done, total) => progress.update(done, total))
+      const coco = cocoOfQueued(results, options.method, (file) => path.relative(options.images, file))
+      await writeProposals(out, options, coco.images, coco.annotations)
+      progress.finish(`${coco.annotations.length} proposals on ${coco.images.length} images (${coco.absent} marked absent) -> ${options.out}`)
+      for (const failure of coco.failures) process.stderr.write(`skipped ${failure}\n`)
+      return
+    }
     const images: { id: number; file_name: string; width: number; height: number }[] = []
     const annotations: object[] = []
     const failures: string[] = []
@@ -114,16 +141,7 @@ export async function runPropagate(options: PropagateOptions): Promise<void> {
       }
       progress.update(images.length + failures.length, found.images.length)
     }
-    const info = { description: `PerSAM Studio proposals (${options.method})`, date_created: new Date().toISOString() }
-    const writer = await CocoWriter.create(out, { info }, [{ id: 1, name: options.category }])
-    try {
-      for (const image of images) if (writer.image(image)) await writer.flush()
-      for (const annotation of annotations) if (writer.annotation(annotation)) await writer.flush()
-      await writer.commit()
-    } catch (error) {
-      await writer.abort()
-      throw error
-    }
+    await writeProposals(out, options, images, annotations)
     progress.finish(`${annotations.length} proposals on ${images.length} images (${absent} marked absent) -> ${options.out}`)
     for (const failure of failures) process.stderr.write(`skipped ${failure}\n`)
   } finally {
@@ -144,6 +162,7 @@ interface PropagateCliOptions {
   candidates?: number
   category: string
   cache?: string
+  queue?: string
 }
 
 export function propagateCommand(): Command {
@@ -161,9 +180,10 @@ export function propagateCommand(): Command {
     .option('--candidates <n>', 'location peaks to try per instance (1 = the reference)', integerIn(1, 10))
     .option('--category <name>', 'category name in the COCO file', 'object')
     .option('--cache <dir>', 'embedding cache folder')
+    .option('--queue <url>', 'segment on queue workers (persam-studio worker) at redis://HOST:PORT (or PERSAM_QUEUE_URL)')
     .action(
       action((o: PropagateCliOptions) =>
-        runPropagate({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null }),
+        runPropagate({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null, queue: o.queue ?? process.env.PERSAM_QUEUE_URL ?? null }),
       ),
     )
 }

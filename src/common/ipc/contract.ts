@@ -236,6 +236,7 @@ export const invokeChannels = {
   'model:install': invoke<T.JobInfo>()(z.object({ catalogId: z.string().min(1).max(200) }).strict()),
   'model:import': invoke<T.InstalledModel>()(z.object({ path }).strict()),
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
+  'queue:workers': invoke<T.QueueStatus>()(empty),
 } as const
 
 export const eventChannels = {

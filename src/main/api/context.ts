@@ -13,7 +13,8 @@ import { prepareOutputFolder } from '../services/fs/outputPath'
 import { JobManager } from '../services/jobs/jobManager'
 import { MediaCache } from '../services/media/mediaCache'
 import { ActiveModel } from '../services/models/activeModel'
-import { runPropagationJob } from '../services/propagation/propagationJob'
+import { runPropagationJob, type PropagationEvents } from '../services/propagation/propagationJob'
+import { runQueuedPropagationIfConfigured } from '../services/queue/studioQueue'
 import { SegmentService } from '../services/segment/segmentService'
 import {
   backupProject,
@@ -295,14 +296,17 @@ export class StudioContext {
       run: async (context) => {
         context.progress(job.done + job.failed, job.total)
         const runtime = await this.models.runtime()
-        const report = await runPropagationJob(project, runtime, job, context, {
+        const propagationEvents: PropagationEvents = {
           onProposals: (annotations, imageId) => {
             if (this.session?.project !== project) return
             for (const annotation of annotations) events.emit('proposal:added', { jobId, annotation: annotationInfo(project, annotation) })
             // Also without new proposals: the image's earlier proposals may have been replaced.
             events.emit('annotation:changed', { imageIds: [imageId], reason: 'propagation' })
           },
-        })
+        }
+        // With a queue configured (queue.json or PERSAM_QUEUE_URL) the images go to queue workers.
+        const queued = await runQueuedPropagationIfConfigured(this.options.dataDir, this.models, project, runtime, job, context, propagationEvents, (m) => this.options.log(`[queue] ${m}`))
+        const report = queued ?? (await runPropagationJob(project, runtime, job, context, propagationEvents))
         return { ...report }
       },
     })

@@ -11,6 +11,7 @@ import { imageHandlers } from './handlers/imageHandlers'
 import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
+import { queueHandlers } from './handlers/queueHandlers'
 import { guardWrites } from './writeGuard'
 
 export function createHandlers(context: StudioContext): Handlers {
@@ -23,6 +24,7 @@ export function createHandlers(context: StudioContext): Handlers {
       ...modelHandlers(context),
       ...browseHandlers(context),
       ...calibrationHandlers(context),
+      ...queueHandlers(context),
     },
     context,
   )

@@ -6,11 +6,10 @@
  */
 import type { PropagationReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
-import type { PersamImageResult } from '../../../common/persam/segment'
-import type { PersamMethod } from '../../../common/persam/target'
 import type { JobContext } from '../jobs/jobManager'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, storedMaskFromRle, type Annotation, type ImageState, type Project, type PropagationRun, type RunProposal } from '../store'
+import { binaryOfStored, type Annotation, type ImageState, type Project, type PropagationRun } from '../store'
+import { runProposalsOf } from './imageProposals'
 import { PropagationRunner } from './propagationRunner'
 
 /**
@@ -64,21 +63,6 @@ export function imagesInScope(project: Project, categoryId: number, scope: Propa
 export function referencesOf(project: Project, categoryId: number): Annotation[] {
   const set = project.references.defaultSet(categoryId)
   return project.references.members(set.id).filter((annotation) => annotation.mask !== null)
-}
-
-/** What a stored proposal remembers of how it was made. */
-function methodDetails(method: PersamMethod, result: PersamImageResult, index: number): Record<string, unknown> {
-  const instance = result.instances[index]!
-  return {
-    method,
-    firstCall: result.firstCall,
-    positive: [instance.positive.x, instance.positive.y],
-    negative: instance.negative ? [instance.negative.x, instance.negative.y] : null,
-    chosenMask: instance.chosenMask,
-    box: instance.box,
-    signals: instance.signals,
-    decoderCalls: result.decoderCalls,
-  }
 }
 
 export interface PropagationEvents {
@@ -141,9 +125,8 @@ export async function runPropagationJob(
           failures.push({ where: event.image.name, message: event.error })
         } else {
           const result = event.result
-          const stored: RunProposal[] = result.absent
-            ? [{ mask: null, status: 'absent', score: result.bestConfidence, method: { method: job.method, absent: true, firstCall: result.firstCall } }]
-            : event.masks.map((rle, k) => ({ mask: storedMaskFromRle(rle), score: result.instances[k]!.confidence, method: methodDetails(job.method, result, k) }))
+          // Shared with the queue worker (imageProposals), so both store the same proposals.
+          const stored = runProposalsOf(job.method, result, event.masks)
           const created = project.runs.recordResult(job.id, event.image.id, { proposals: stored, maxInstances: params.maxInstances })
           absent += created.filter((annotation) => annotation.status === 'absent').length
           proposals += created.filter((annotation) => annotation.status !== 'absent').length

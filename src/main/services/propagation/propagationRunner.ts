@@ -3,12 +3,13 @@
  * and yields one result per image as soon as it is ready, so callers can store it and report
  * progress while the rest runs. Cancellable between and during images.
  */
-import { encodeRleScaled, type BinaryMask, type CocoRle } from '../../../common/mask'
-import { DEFAULT_SEGMENT_OPTIONS, segmentImage, type PersamImageResult, type SegmentOptions } from '../../../common/persam/segment'
+import type { BinaryMask, CocoRle } from '../../../common/mask'
+import type { PersamImageResult, SegmentOptions } from '../../../common/persam/segment'
 import { prepareTarget, type PersamMethod, type PreparedTarget } from '../../../common/persam/target'
-import type { DecodeRequest, DecodeResult, FusedFor, FusionWeightsOrNone, MaskOutput, SamDecoderPort } from '../../../common/sam/port'
 import type { SamRuntime } from '../sam/samRuntime'
-import { definedOnly } from '../../../common/util/objects'
+import { segmentOptionsOf, segmentPreparedImage, type ImageTimings } from './imageProposals'
+
+export type { ImageTimings } from './imageProposals'
 
 export interface PropagationReference {
   readonly file: string
@@ -32,19 +33,6 @@ export interface PropagationOptions extends Partial<SegmentOptions> {
   readonly fitSize?: number
 }
 
-export interface ImageTimings {
-  /** Hashing, decoding and resizing the image, reading or writing the embedding cache. */
-  readonly imageMs: number
-  readonly encoderMs: number
-  readonly embeddingSource: 'memory' | 'disk' | 'encoder'
-  /** Decoder runs, including the round trip to the inference worker. */
-  readonly decoderMs: number
-  /** PerSAM's own work: location map, points, attention, fusion, confidence. */
-  readonly algorithmMs: number
-  /** Full-resolution COCO RLE of the chosen masks. */
-  readonly encodingMs: number
-}
-
 /** `Item`: the image as the caller passed it (extra fields are handed back untouched). */
 export type PropagationEvent<Item> =
   | {
@@ -59,23 +47,6 @@ export type PropagationEvent<Item> =
       readonly timings: ImageTimings
     }
   | { readonly kind: 'failed'; readonly image: Item; readonly error: string }
-
-/** Measures the time spent in decoder calls, to tell model time from the algorithm's own. */
-class TimedDecoder implements SamDecoderPort {
-  elapsedMs = 0
-  constructor(private readonly inner: SamDecoderPort) {}
-  get capabilities() {
-    return this.inner.capabilities
-  }
-  async decode<K extends MaskOutput = 'logits', F extends FusionWeightsOrNone = undefined>(request: DecodeRequest<K, F>): Promise<DecodeResult<K, FusedFor<F>>> {
-    const start = performance.now()
-    try {
-      return await this.inner.decode(request)
-    } finally {
-      this.elapsedMs += performance.now() - start
-    }
-  }
-}
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw Object.assign(new Error('propagation cancelled'), { name: 'AbortError' })
@@ -107,7 +78,7 @@ export class PropagationRunner {
   }
 
   async *run<Item extends PropagationImage<unknown>>(images: Iterable<Item> | AsyncIterable<Item>): AsyncGenerator<PropagationEvent<Item>> {
-    const segmentOptions: SegmentOptions = { ...DEFAULT_SEGMENT_OPTIONS, ...definedOnly(this.options) }
+    const segmentOptions: SegmentOptions = segmentOptionsOf(this.options)
     for await (const image of images) {
       checkAborted(this.options.signal)
       try {
@@ -120,31 +91,8 @@ export class PropagationRunner {
   }
 
   private async segmentOne<Item extends PropagationImage<unknown>>(image: Item, options: SegmentOptions): Promise<PropagationEvent<Item>> {
-    const imageStart = performance.now()
-    const encoded = await this.runtime.encodeFile(image.file, { imageKey: image.imageKey, signal: this.options.signal })
-    const imageMs = performance.now() - imageStart - encoded.timings.encoderMs
-    const decoder = new TimedDecoder(this.runtime)
-    const segmentStart = performance.now()
-    const result = await segmentImage(this.target, encoded.embedding, decoder, options)
-    const segmentMs = performance.now() - segmentStart
-    const encodeStart = performance.now()
-    const { originalWidth, originalHeight } = encoded.embedding.geometry
-    const masks = result.instances.map((instance) => encodeRleScaled(instance.mask, originalWidth, originalHeight))
-    return {
-      kind: 'result',
-      image,
-      result,
-      masks,
-      width: originalWidth,
-      height: originalHeight,
-      timings: {
-        imageMs,
-        encoderMs: encoded.timings.encoderMs,
-        embeddingSource: encoded.source,
-        decoderMs: decoder.elapsedMs,
-        algorithmMs: segmentMs - decoder.elapsedMs,
-        encodingMs: performance.now() - encodeStart,
-      },
-    }
+    // Shared with the queue worker (imageProposals), so both produce the same masks.
+    const segmented = await segmentPreparedImage(this.runtime, this.target, image, options, this.options.signal)
+    return { kind: 'result', image, ...segmented }
   }
 }

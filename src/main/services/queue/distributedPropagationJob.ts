@@ -1,0 +1,144 @@
+/**
+ * A stored propagation job run on queue workers: the same store job, states and report as
+ * runPropagationJob, but the target is prepared here once and each image is segmented by a
+ * worker. The project store stays the only source of truth; this process its only writer.
+ */
+import { createHash } from 'node:crypto'
+import type { PropagationReport } from '../../../common/ipc/dto/job'
+import { StudioError } from '../../../common/ipc/result'
+import type { JobContext } from '../jobs/jobManager'
+import { referencesOf, type PropagationEvents, type PropagationParams } from '../propagation/propagationJob'
+import { PropagationRunner } from '../propagation/propagationRunner'
+import type { SamRuntime } from '../sam/samRuntime'
+import { binaryOfStored, type Project, type PropagationRun } from '../store'
+import type { ImageServer } from './imageServer'
+import { QueueCoordinator, type RunLedger } from './queueCoordinator'
+import { encodeTarget, TASK_FORMAT, type ImageAccess, type RunSpec } from './taskCodec'
+
+export interface DistributedOptions {
+  readonly url: string
+  readonly modelSha: string
+  /** Serve images to workers over HTTP; without it workers read the files (shared storage). */
+  readonly imageServer?: ImageServer | null
+  readonly attempts?: number
+  readonly idleReconcileMs?: number
+  readonly log?: (message: string) => void
+}
+
+/** A run's name in Redis: stable across studio restarts (so a resume finds its tasks), unique per project. */
+export function runKeyOf(project: Project, job: PropagationRun): string {
+  return `r${createHash('sha256').update(project.dir).digest('hex').slice(0, 12)}-${job.id}-${job.createdAt}`
+}
+
+/** The store job as the coordinator's ledger. */
+export function storeLedger(
+  project: Project,
+  job: PropagationRun,
+  maxInstances: number,
+  onRecorded: (imageId: number, created: ReturnType<Project['runs']['recordResult']>, failed: string | null) => void,
+): RunLedger {
+  return {
+    // Each task carries the image's kept masks (as the in-process job gives its runner), read when
+    // the task is enqueued; a decision made after that is still enforced by recordResult's
+    // propagation rule and maxInstances when the result is stored.
+    pending: () =>
+      project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER).map((image) => {
+        const kept = project.runs.decisionsOn(image.id, job.categoryId).kept.flatMap(({ mask }) => (mask ? [{ ...mask, size: [...mask.size] as [number, number], bbox: [...mask.bbox] as [number, number, number, number] }] : []))
+        return { imageId: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash, ...(kept.length > 0 ? { keptMasks: kept } : {}) }
+      }),
+    pendingCount: () => project.runs.require(job.id).pending,
+    isPending: (imageId) => project.runs.imageStates(job.id, { state: 'pending' }).some((entry) => entry.imageId === imageId),
+    record: (imageId, outcome) => {
+      const created = project.runs.recordResult(job.id, imageId, 'error' in outcome ? { error: outcome.error } : { proposals: outcome.proposals, maxInstances })
+      onRecorded(imageId, created, 'error' in outcome ? outcome.error : null)
+    },
+  }
+}
+
+export async function runDistributedPropagationJob(
+  project: Project,
+  runtime: SamRuntime,
+  job: PropagationRun,
+  context: JobContext,
+  events: PropagationEvents,
+  options: DistributedOptions,
+): Promise<PropagationReport> {
+  const started = performance.now()
+  project.runs.start(job.id)
+  const params = job.params as PropagationParams
+  const references = referencesOf(project, job.categoryId)
+  if (references.length === 0) {
+    project.runs.fail(job.id, 'the category has no reference mask')
+    throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
+  }
+  const run = runKeyOf(project, job)
+  const failures: { where: string; message: string }[] = []
+  let processed = 0
+  let proposals = 0
+  let absent = 0
+  const jobImages = new Set(project.runs.imageStates(job.id).map((entry) => entry.imageId))
+  const served = options.imageServer?.serve(run, (imageId) => (jobImages.has(imageId) ? project.absolutePath(project.images.require(imageId).relPath) : null))
+  try {
+    const runner = await PropagationRunner.prepare(
+      runtime,
+      references.map((annotation) => {
+        const image = project.images.require(annotation.imageId)
+        return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
+      }),
+      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
+    )
+    // As in runPropagationJob: where nothing new may go (marked absent, or maxInstances kept),
+    // only the earlier proposals are cleared; such images are never sent to a worker.
+    for (const image of project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER)) {
+      const decisions = project.runs.decisionsOn(image.id, job.categoryId)
+      if (decisions.markedAbsent || decisions.kept.length >= params.maxInstances) {
+        events.onProposals(project.runs.recordResult(job.id, image.id, { proposals: [], maxInstances: params.maxInstances }), image.id)
+        processed++
+        const current = project.runs.require(job.id)
+        context.progress(current.total - current.pending, current.total)
+      }
+    }
+    const images: ImageAccess = served && options.imageServer ? { kind: 'fetch', url: options.imageServer.url, token: served.token } : { kind: 'path' }
+    const spec: RunSpec = {
+      format: TASK_FORMAT,
+      run,
+      modelSha: options.modelSha,
+      segment: { maxInstances: params.maxInstances, ...(params.absentThreshold !== undefined ? { absentThreshold: params.absentThreshold } : {}), ...(params.candidates !== undefined ? { candidates: params.candidates } : {}) },
+      target: encodeTarget(runner.target),
+      images,
+    }
+    const ledger = storeLedger(project, job, params.maxInstances, (imageId, created, error) => {
+      processed++
+      if (error !== null) failures.push({ where: project.images.get(imageId)?.relPath ?? `image ${imageId}`, message: error })
+      else {
+        absent += created.filter((annotation) => annotation.status === 'absent').length
+        proposals += created.filter((annotation) => annotation.status !== 'absent').length
+        events.onProposals(created, imageId)
+      }
+      const current = project.runs.require(job.id)
+      context.progress(current.total - current.pending, current.total)
+    })
+    await new QueueCoordinator({
+      url: options.url,
+      spec,
+      ledger,
+      signal: context.signal,
+      // A quit leaves the tasks queued: the resumed run records what the workers finished meanwhile.
+      keepTasksOnAbort: (reason) => reason === 'shutdown',
+      ...(options.attempts !== undefined ? { attempts: options.attempts } : {}),
+      ...(options.idleReconcileMs !== undefined ? { idleReconcileMs: options.idleReconcileMs } : {}),
+      ...(options.log ? { log: options.log } : {}),
+    }).run()
+  } catch (error) {
+    const current = project.runs.get(job.id)
+    if (context.signal.aborted) {
+      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
+    } else if (current && current.state === 'running') {
+      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
+    }
+    throw error
+  } finally {
+    served?.stop()
+  }
+  return { images: processed, proposals, absent, failed: failures, secondsPerImage: processed > 0 ? (performance.now() - started) / 1000 / processed : 0 }
+}
