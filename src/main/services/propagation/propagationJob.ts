@@ -70,6 +70,36 @@ export interface PropagationEvents {
   onProposals(annotations: readonly Annotation[], imageId: number): void
 }
 
+/** Marks a stored run running; a category left without references fails it, with a message saying what to do. */
+export function startRun(project: Project, job: PropagationRun): { params: PropagationParams; references: Annotation[] } {
+  project.runs.start(job.id)
+  const references = referencesOf(project, job.categoryId)
+  if (references.length === 0) {
+    project.runs.fail(job.id, 'the category has no reference mask')
+    throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
+  }
+  return { params: job.params as PropagationParams, references }
+}
+
+/** Encodes the run's references and prepares the target (and PerSAM-F's weights) its images are segmented with. */
+export function prepareRunTarget(
+  project: Project,
+  runtime: SamRuntime,
+  job: PropagationRun,
+  params: PropagationParams,
+  references: readonly Annotation[],
+  signal: AbortSignal,
+): Promise<PropagationRunner> {
+  return PropagationRunner.prepare(
+    runtime,
+    references.map((annotation) => {
+      const image = project.images.require(annotation.imageId)
+      return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
+    }),
+    { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal },
+  )
+}
+
 /** Runs (or resumes) stored job `jobId` until no image is pending, the signal aborts, or it fails. */
 export async function runPropagationJob(
   project: Project,
@@ -79,26 +109,13 @@ export async function runPropagationJob(
   events: PropagationEvents,
 ): Promise<PropagationReport> {
   const started = performance.now()
-  project.runs.start(job.id)
-  const params = job.params as PropagationParams
-  const references = referencesOf(project, job.categoryId)
-  if (references.length === 0) {
-    project.runs.fail(job.id, 'the category has no reference mask')
-    throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
-  }
+  const { params, references } = startRun(project, job)
   const failures: { where: string; message: string }[] = []
   let processed = 0
   let proposals = 0
   let absent = 0
   try {
-    const runner = await PropagationRunner.prepare(
-      runtime,
-      references.map((annotation) => {
-        const image = project.images.require(annotation.imageId)
-        return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
-      }),
-      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
-    )
+    const runner = await prepareRunTarget(project, runtime, job, params, references, context.signal)
     const reportProgress = () => {
       processed++
       const current = project.runs.require(job.id)

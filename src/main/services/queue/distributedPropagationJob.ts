@@ -5,12 +5,10 @@
  */
 import { createHash } from 'node:crypto'
 import type { PropagationReport } from '../../../common/ipc/dto/job'
-import { StudioError } from '../../../common/ipc/result'
 import type { JobContext } from '../jobs/jobManager'
-import { referencesOf, type PropagationEvents, type PropagationParams } from '../propagation/propagationJob'
-import { PropagationRunner } from '../propagation/propagationRunner'
+import { prepareRunTarget, startRun, type PropagationEvents } from '../propagation/propagationJob'
 import type { SamRuntime } from '../sam/samRuntime'
-import { binaryOfStored, type Project, type PropagationRun } from '../store'
+import type { Project, PropagationRun } from '../store'
 import type { ImageServer } from './imageServer'
 import { QueueCoordinator, type RunLedger } from './queueCoordinator'
 import { encodeTarget, TASK_FORMAT, type ImageAccess, type RunSpec } from './taskCodec'
@@ -64,13 +62,7 @@ export async function runDistributedPropagationJob(
   options: DistributedOptions,
 ): Promise<PropagationReport> {
   const started = performance.now()
-  project.runs.start(job.id)
-  const params = job.params as PropagationParams
-  const references = referencesOf(project, job.categoryId)
-  if (references.length === 0) {
-    project.runs.fail(job.id, 'the category has no reference mask')
-    throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')
-  }
+  const { params, references } = startRun(project, job)
   const run = runKeyOf(project, job)
   const failures: { where: string; message: string }[] = []
   let processed = 0
@@ -79,14 +71,7 @@ export async function runDistributedPropagationJob(
   const jobImages = new Set(project.runs.imageStates(job.id).map((entry) => entry.imageId))
   const served = options.imageServer?.serve(run, (imageId) => (jobImages.has(imageId) ? project.absolutePath(project.images.require(imageId).relPath) : null))
   try {
-    const runner = await PropagationRunner.prepare(
-      runtime,
-      references.map((annotation) => {
-        const image = project.images.require(annotation.imageId)
-        return { file: project.absolutePath(image.relPath), imageKey: image.contentHash, mask: binaryOfStored(annotation.mask!) }
-      }),
-      { method: job.method, maxInstances: params.maxInstances, absentThreshold: params.absentThreshold, candidates: params.candidates, signal: context.signal },
-    )
+    const runner = await prepareRunTarget(project, runtime, job, params, references, context.signal)
     // As in runPropagationJob: where nothing new may go (marked absent, or maxInstances kept),
     // only the earlier proposals are cleared; such images are never sent to a worker.
     for (const image of project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER)) {

@@ -4,16 +4,11 @@
  * worker disappears from the list after the TTL.
  */
 import type { Redis } from 'ioredis'
+import type { QueueWorkerInfo } from '../../../common/ipc/dto/queue'
 import { WORKER_KEY_PREFIX } from './queueNames'
 
-export interface WorkerAnnouncement {
-  readonly id: string
-  readonly host: string
-  readonly modelId: string
-  readonly modelSha: string
-  readonly provider: string
-  readonly concurrency: number
-}
+/** What a worker says of itself when it starts: the fields of QueueWorkerInfo that never change. */
+export type WorkerAnnouncement = Pick<QueueWorkerInfo, 'id' | 'host' | 'modelId' | 'modelSha' | 'provider' | 'concurrency'>
 
 export interface WorkerStatus extends WorkerAnnouncement {
   readonly done: number
