@@ -2,9 +2,12 @@
  * Puts known annotations into the open demo project, past the UI, so a browser test can start
  * from a given state (proposals waiting for review, a reference) without running a propagation.
  */
+import { readdirSync } from 'node:fs'
+import path from 'node:path'
 import type { Page } from 'playwright-core'
 import type { AnnotationInfo } from '../../src/common/ipc/types'
 import { storedMaskFromBinary } from '../../src/main/services/store/masks'
+import { resourcesDir } from '../../src/main/services/system/paths'
 import type { StudioUnderTest } from './harness'
 
 export interface DemoSeed {
@@ -18,9 +21,17 @@ export async function openDemo(studio: StudioUnderTest, page: Page): Promise<Dem
   await page.goto(studio.server.launchUrl)
   await page.getByTestId('welcome-open-demo').click()
   await page.getByTestId('workspace').waitFor()
-  const images = await studio.call('image:list', { offset: 0, limit: 100 })
-  const [category] = await studio.call('category:list', {})
-  return { categoryId: category!.id, imageIds: images.items.map((item) => item.id) }
+  // A new demo project shows its workspace as soon as it exists; its images and its category are
+  // added right after, so wait for them (bounded) rather than reading a half-made project.
+  const demoPhotos = readdirSync(path.join(resourcesDir(), 'demo', 'images')).length
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const images = await studio.call('image:list', { offset: 0, limit: 100 })
+    const [category] = await studio.call('category:list', {})
+    if (category && images.total === demoPhotos) return { categoryId: category.id, imageIds: images.items.map((item) => item.id) }
+    if (Date.now() > deadline) throw new Error(`the demo project is not ready after 30 s (${images.total} images, ${category ? 'a' : 'no'} category)`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
 }
 
 /** A proposal with a rectangular mask, stored as a propagation would store it. */
