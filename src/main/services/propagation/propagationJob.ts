@@ -100,6 +100,18 @@ export function prepareRunTarget(
   )
 }
 
+/**
+ * Settles a running run after its work threw: a user's cancel ends it, a failure fails it with the
+ * message; a shutdown leaves it running in the store, which the next open turns into 'interrupted'
+ * and resumes.
+ */
+export function endRunAfterError(project: Project, job: PropagationRun, signal: AbortSignal, error: unknown): void {
+  const current = project.runs.get(job.id)
+  if (!current || current.state !== 'running') return
+  if (!signal.aborted) project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
+  else if (signal.reason !== 'shutdown') project.runs.cancel(job.id)
+}
+
 /** Runs (or resumes) stored job `jobId` until no image is pending, the signal aborts, or it fails. */
 export async function runPropagationJob(
   project: Project,
@@ -153,14 +165,7 @@ export async function runPropagationJob(
       }
     }
   } catch (error) {
-    const current = project.runs.get(job.id)
-    if (context.signal.aborted) {
-      // A user's cancel ends the job; a shutdown leaves it running in the store, which the next
-      // open turns into 'interrupted' and resumes.
-      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
-    } else if (current && current.state === 'running') {
-      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
-    }
+    endRunAfterError(project, job, context.signal, error)
     throw error
   }
   return { images: processed, proposals, absent, failed: failures, secondsPerImage: processed > 0 ? (performance.now() - started) / 1000 / processed : 0 }

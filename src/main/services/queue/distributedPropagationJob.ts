@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto'
 import type { PropagationReport } from '../../../common/ipc/dto/job'
 import type { JobContext } from '../jobs/jobManager'
-import { prepareRunTarget, startRun, type PropagationEvents } from '../propagation/propagationJob'
+import { endRunAfterError, prepareRunTarget, startRun, type PropagationEvents } from '../propagation/propagationJob'
 import type { SamRuntime } from '../sam/samRuntime'
 import type { Project, PropagationRun } from '../store'
 import type { ImageServer } from './imageServer'
@@ -115,12 +115,7 @@ export async function runDistributedPropagationJob(
       ...(options.log ? { log: options.log } : {}),
     }).run()
   } catch (error) {
-    const current = project.runs.get(job.id)
-    if (context.signal.aborted) {
-      if (current && current.state === 'running' && context.signal.reason !== 'shutdown') project.runs.cancel(job.id)
-    } else if (current && current.state === 'running') {
-      project.runs.fail(job.id, error instanceof Error ? error.message : String(error))
-    }
+    endRunAfterError(project, job, context.signal, error)
     throw error
   } finally {
     served?.stop()
