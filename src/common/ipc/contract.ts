@@ -9,6 +9,7 @@ import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 import { MAX_PROMPT_POINTS } from './limits'
 import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
+import type { SequenceFrameInfo, SequenceInfo } from './dto/sequence'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -237,6 +238,11 @@ export const invokeChannels = {
   'model:import': invoke<T.InstalledModel>()(z.object({ path }).strict()),
   'model:remove': invoke<null>()(z.object({ modelId: z.string().min(1).max(200) }).strict()),
   'queue:workers': invoke<T.QueueStatus>()(empty),
+
+  /** Frame sequences of the open project (videos and frame folders), by name. */
+  'sequence:list': invoke<SequenceInfo[]>()(empty),
+  /** The frames of one sequence in frame order. */
+  'sequence:frames': invoke<SequenceFrameInfo[]>()(z.object({ sequenceId: id }).strict()),
 } as const
 
 export const eventChannels = {

@@ -12,6 +12,7 @@ import { jobHandlers } from './handlers/jobHandlers'
 import { modelHandlers } from './handlers/modelHandlers'
 import { projectHandlers } from './handlers/projectHandlers'
 import { queueHandlers } from './handlers/queueHandlers'
+import { sequenceHandlers } from './handlers/sequenceHandlers'
 import { guardWrites } from './writeGuard'
 
 export function createHandlers(context: StudioContext): Handlers {
@@ -25,6 +26,7 @@ export function createHandlers(context: StudioContext): Handlers {
       ...browseHandlers(context),
       ...calibrationHandlers(context),
       ...queueHandlers(context),
+      ...sequenceHandlers(context),
     },
     context,
   )

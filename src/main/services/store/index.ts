@@ -7,6 +7,7 @@ export type { AnnotationListQuery } from './annotationList'
 export type { AnnotationSummary } from '../../../common/ipc/dto/annotation'
 export { ExportSnapshot, type ExportCategory, type ExportImage, type ExportMask, type ExportFilter } from './exportSnapshot'
 export { ImportStager, type StagedAnnotation, type ImportKeyMap } from './importStager'
+export { SequenceRepository, type NewSequence, type NewSequenceFrame, type SequenceFrame, type SequenceRecord, type SequenceSource } from './sequences'
 export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'
 export { EditHistory, DEFAULT_HISTORY_LIMIT, type HistoryStep, type HistoryApplied } from './history'
 export {

@@ -22,6 +22,7 @@ import { LATEST_SCHEMA_VERSION, migrate, schemaVersion } from './migrations/inde
 import { commonAncestor, fromRelPath, isInside } from './paths'
 import { ProjectLock, type LockOptions } from './projectLock'
 import { ReferenceRepository } from './references'
+import { SequenceRepository } from './sequences'
 
 export const PROJECT_FILE = 'project.sqlite'
 export const CACHE_DIR = 'cache'
@@ -55,6 +56,7 @@ export class Project {
   readonly history: EditHistory
   readonly runs: PropagationRunRepository
   readonly calibration: CalibrationRepository
+  readonly sequences: SequenceRepository
   readonly now: () => number
 
   private constructor(
@@ -74,6 +76,7 @@ export class Project {
     this.references = new ReferenceRepository(db, now, this.history)
     this.runs = new PropagationRunRepository(db, now, this.history, this.annotations)
     this.calibration = new CalibrationRepository(db, now)
+    this.sequences = new SequenceRepository(db, now)
   }
 
   /** Creates the folder layout and an empty project atomically (built under a temp name, then renamed). */

@@ -8,6 +8,7 @@ import { coreSchema } from './001_core'
 import { historySchema } from './002_history'
 import { jobsSchema } from './003_jobs'
 import { calibrationSchema } from './004_calibration'
+import { sequencesSchema } from './005_sequences'
 
 export interface Migration {
   readonly version: number
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, description: 'persistent edit history', sql: historySchema },
   { version: 3, description: 'propagation jobs with per-image progress', sql: jobsSchema },
   { version: 4, description: 'calibrated review confidence per category', sql: calibrationSchema },
+  { version: 5, description: 'frame sequences (videos and frame folders)', sql: sequencesSchema },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
