@@ -9,7 +9,7 @@ import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 import { MAX_PROMPT_POINTS } from './limits'
 import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
-import type { SequenceFrameInfo, SequenceInfo } from './dto/sequence'
+import type { SequenceFrameInfo, SequenceInfo, SequenceTrackingEvent, TimelineFrame } from './dto/sequence'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -243,6 +243,10 @@ export const invokeChannels = {
   'sequence:list': invoke<SequenceInfo[]>()(empty),
   /** The frames of one sequence in frame order. */
   'sequence:frames': invoke<SequenceFrameInfo[]>()(z.object({ sequenceId: id }).strict()),
+  /** Tracks a category's object(s) through a sequence from its keyframes, as a background job. */
+  'sequence:track': invoke<T.JobInfo>()(z.object({ sequenceId: id, categoryId: id }).strict()),
+  /** Per frame of a sequence, in frame order: the category's state there (keyframe, proposed, accepted, flagged, absent, none). */
+  'sequence:timeline': invoke<TimelineFrame[]>()(z.object({ sequenceId: id, categoryId: id }).strict()),
 } as const
 
 export const eventChannels = {
@@ -258,6 +262,8 @@ export const eventChannels = {
   'project:changed': event<T.ProjectSummary | null>(),
   /** A failure that happened outside any request the renderer is waiting on. */
   'app:error': event<{ readonly code: string; readonly message: string }>(),
+  /** Tracking started on a sequence (asked for, or re-run after a correction on one of its frames). */
+  'sequence:tracking': event<SequenceTrackingEvent>(),
 } as const
 
 export type InvokeChannel = keyof typeof invokeChannels

@@ -24,6 +24,7 @@ export {
 export { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, schemaVersion, type Migration } from './migrations/index'
 export { NewerSchemaError } from './errors'
 export { storedMaskFromRle, storedMaskFromBinary, rleOfStored, binaryOfStored } from './masks'
+export { isReplaceableByPropagation, KEPT_STATUSES } from './propagationRule'
 export { toRelPath, fromRelPath, isInside, commonAncestor } from './paths'
 export { BACKUP_DIR, DEFAULT_BACKUPS_KEPT, backupProject, listBackups, hasBackups, pruneBackups, resolveBackup, restoreBackup, type BackupOptions, type RestoreResult } from './backups'
 export { checkDatabaseFile, damagedFileMessage, isCorruptionError, type FileCheck } from './fileCheck'
