@@ -105,6 +105,7 @@ describe('a project another process holds', () => {
         'history:undo',
         'propagation:start',
         'segment:commit',
+        'sequence:track',
       ].sort(),
     )
   })
