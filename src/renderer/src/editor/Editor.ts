@@ -20,6 +20,7 @@ import { JobsController } from './managers/JobsController'
 import { ModelsController } from './managers/ModelsController'
 import { PromptManager } from './managers/PromptManager'
 import { ReviewManager } from './managers/ReviewManager'
+import { SequenceController } from './sequence/SequenceController'
 import { initialState, type DialogId, type DocumentState, type EditorState, type SessionState } from './state'
 import { Store } from './store'
 import type { EditorPointerEvent } from './tools/Tool'
@@ -42,6 +43,7 @@ export class Editor {
   readonly history = new HistoryManager(this)
   readonly camera = new CameraController(this)
   readonly tools = new ToolManager(this)
+  readonly sequence = new SequenceController(this)
 
   private readonly pending = new Set<Promise<unknown>>()
   private requestCounter = 0

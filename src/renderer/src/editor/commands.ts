@@ -76,4 +76,8 @@ export const COMMANDS: Record<CommandId, (editor: Editor, keyName: string) => un
   'view.toggleMasks': (editor) => editor.updateSession({ masksVisible: !editor.session.masksVisible }),
   'help.toggle': (editor) => editor.openDialog(editor.session.dialog === 'help' ? null : 'help'),
   'models.open': (editor) => editor.openDialog('models'),
+  'sequence.next': (editor) => editor.sequence.state.sequence && editor.sequence.step(1),
+  'sequence.previous': (editor) => editor.sequence.state.sequence && editor.sequence.step(-1),
+  'sequence.nextFlagged': (editor) => editor.sequence.state.sequence && editor.sequence.nextFlagged(),
+  'sequence.playPause': (editor) => editor.sequence.state.sequence && editor.sequence.togglePlay(),
 }

@@ -36,6 +36,10 @@ export type CommandId =
   | 'view.toggleMasks'
   | 'help.toggle'
   | 'models.open'
+  | 'sequence.next'
+  | 'sequence.previous'
+  | 'sequence.nextFlagged'
+  | 'sequence.playPause'
 
 export type ShortcutGroup = 'Tools' | 'Segment' | 'Edit' | 'Propagate and review' | 'Navigate' | 'View'
 
@@ -96,6 +100,10 @@ export const SHORTCUTS: readonly Shortcut[] = [
 
   { command: 'image.next', keys: ['D', 'ArrowRight'], label: 'Next image', group: 'Navigate', when: 'edit', repeat: true },
   { command: 'image.previous', keys: ['ArrowLeft'], label: 'Previous image', group: 'Navigate', when: 'edit', repeat: true },
+  { command: 'sequence.next', keys: ['.'], label: 'Next frame (sequence view)', group: 'Navigate', when: 'any', repeat: true },
+  { command: 'sequence.previous', keys: [','], label: 'Previous frame (sequence view)', group: 'Navigate', when: 'any', repeat: true },
+  { command: 'sequence.nextFlagged', keys: ['N'], label: 'Next flagged frame (sequence view)', group: 'Navigate', when: 'any' },
+  { command: 'sequence.playPause', keys: ['K'], label: 'Play or pause the sequence', group: 'Navigate', when: 'any' },
 
   { command: 'view.fit', keys: ['F'], label: 'Fit the image', group: 'View', when: 'any' },
   { command: 'view.zoomIn', keys: ['+', '='], label: 'Zoom in', group: 'View', when: 'any', repeat: true },
