@@ -2,6 +2,7 @@
 import { StudioCanvas } from '../../canvas/StudioCanvas'
 import type { MaskBitmaps } from '../../canvas/MaskBitmaps'
 import { useEditor } from '../editorContext'
+import { SequencePanel } from '../sequence/SequencePanel'
 import { AnnotationPanel } from './AnnotationPanel'
 import { CategoriesPanel } from './CategoriesPanel'
 import { ImageFilters } from './ImageFilters'
@@ -28,6 +29,7 @@ export function Workspace({ bitmaps }: { bitmaps: MaskBitmaps }) {
         <div className="canvas-wrap">
           <StudioCanvas editor={editor} bitmaps={bitmaps} />
         </div>
+        <SequencePanel />
         <JobProgress />
       </main>
       <aside className="sidebar sidebar--right" aria-label="Categories and annotations">
