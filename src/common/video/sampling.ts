@@ -5,16 +5,20 @@
  */
 import type { FrameSampling } from '../ipc/dto/video'
 
-/** Frames kept from a video of `frameCount` frames at `nativeFps` (exact except for a chosen fps below the native rate, where it estimates). */
+/** Timestamps within this fraction of an interval of its boundary count as on it (pts are rounded to the time base). */
+const BOUNDARY_SLACK = 1e-4
+
+/**
+ * Frames kept from a video of `frameCount` frames at `nativeFps`: exact for native and every-Nth;
+ * for a chosen fps exact at a constant frame rate (frame i at i/nativeFps fills interval
+ * floor(i*fps/nativeFps), and no interval in between is empty), an estimate for a variable one.
+ */
 export function sampledFrameCount(frameCount: number, nativeFps: number, sampling: FrameSampling): number {
   if (sampling === 'native') return frameCount
   if ('everyNth' in sampling) return Math.ceil(frameCount / sampling.everyNth)
   if (!(nativeFps > 0) || sampling.fps >= nativeFps) return frameCount
-  return Math.min(frameCount, Math.ceil((frameCount * sampling.fps) / nativeFps))
+  return Math.min(frameCount, Math.floor(((frameCount - 1) * sampling.fps) / nativeFps + BOUNDARY_SLACK) + 1)
 }
-
-/** Timestamps within this of an interval boundary count as on it (pts are rounded to the time base). */
-const BOUNDARY_SLACK = 1e-4
 
 /** The argument of FFmpeg's select filter for a sampling, or null when every frame is kept. */
 export function selectExpression(sampling: FrameSampling): string | null {

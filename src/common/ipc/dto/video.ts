@@ -17,6 +17,6 @@ export interface VideoProbeInfo {
   /** Clockwise rotation the player applies (0, 90, 180, 270). */
   readonly rotation: number
   readonly frameCount: number
-  /** Frames the chosen sampling keeps (exact for native and every-Nth, an estimate for a chosen fps). */
+  /** Frames the chosen sampling keeps (exact except for a chosen fps on a variable-frame-rate video, where it estimates). */
   readonly framesToExtract: number
 }
