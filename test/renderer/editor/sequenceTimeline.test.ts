@@ -144,4 +144,14 @@ describe('the sequence controller', () => {
     expect(controller.state.current).toBe(2)
     expect(editor.doc.image?.image.id).toBe(3)
   })
+
+  it('keeps the open sequence when its project announces a change (an import), and closes it for another project', async () => {
+    const { studio, controller } = await openSequence()
+    studio.emit('project:changed', { ...studio.project!, imageCount: 40 })
+    await controller.loadSequences()
+    expect(controller.state.sequence?.id).toBe(7)
+    studio.emit('project:changed', { ...studio.project!, projectDir: '/projects/other' })
+    expect(controller.state.sequence).toBeNull()
+    expect(controller.state.frames).toEqual([])
+  })
 })

@@ -44,6 +44,7 @@ export class SequenceController {
   readonly store = new Store<SequenceViewState>(INITIAL)
   private playback: Playback | null = null
   private stopTimer: (() => void) | null = null
+  private projectDir: string | null = null
 
   constructor(
     private readonly editor: Editor,
@@ -68,10 +69,14 @@ export class SequenceController {
       api.on('sequence:tracking', ({ sequenceId, categoryId, jobId }) => {
         if (sequenceId === this.state.sequence?.id && categoryId === this.state.categoryId) this.set({ trackingJobId: jobId })
       }),
-      api.on('project:changed', () => {
-        this.close()
-        this.set({ sequences: null })
-        void this.loadSequences()
+      api.on('project:changed', (project) => {
+        // Another project: its sequences are others. The same one (an import added a sequence): read the list again.
+        if (project?.projectDir !== this.projectDir) {
+          this.close()
+          this.set({ sequences: null })
+        }
+        this.projectDir = project?.projectDir ?? null
+        if (project) void this.loadSequences()
       }),
     ]
     return () => unsubscribers.forEach((unsubscribe) => unsubscribe())
@@ -79,6 +84,7 @@ export class SequenceController {
 
   async loadSequences(): Promise<void> {
     if (!this.editor.doc.project) return
+    this.projectDir ??= this.editor.doc.project.projectDir
     const sequences = await this.editor.attempt('Reading the sequences', () => this.editor.api.call('sequence:list', {}))
     if (sequences) this.set({ sequences })
   }
