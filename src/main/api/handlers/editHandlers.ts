@@ -53,7 +53,10 @@ export function editHandlers(context: StudioContext): Pick<Handlers, EditChannel
       if (replaceAnnotationId !== undefined) {
         const existing = project.annotations.require(replaceAnnotationId)
         if (existing.imageId !== preview.imageId) throw new StudioError('invalid-input', `annotation ${replaceAnnotationId} is on another image`)
-        annotation = project.annotations.update(replaceAnnotationId, { mask, categoryId, status: 'edited', method, modelId }, 'Correct mask')
+        // A corrected mask stays the same object of a tracked sequence.
+        const objectId = (existing.method as { objectId?: unknown } | null)?.objectId
+        const corrected = typeof objectId === 'string' ? { ...method, objectId } : method
+        annotation = project.annotations.update(replaceAnnotationId, { mask, categoryId, status: 'edited', method: corrected, modelId }, 'Correct mask')
       } else {
         annotation = project.annotations.create({ imageId: preview.imageId, categoryId, mask, status: 'accepted', source: 'manual', method, modelId }, 'Add mask')
       }

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TimelineFrame } from '../../../../src/common/ipc/dto/sequence'
 import type { JobInfo } from '../../../../src/common/ipc/dto/job'
 import { createStudioCore, type StudioCore } from '../../../../src/main/api/studioCore'
-import { sequenceKeyframes } from '../../../../src/main/services/sequence/sequenceFrames'
+import { objectIdOf, sequenceKeyframes } from '../../../../src/main/services/sequence/sequenceFrames'
 import { storedMaskFromBinary, type Project } from '../../../../src/main/services/store'
 import { inProcessClient, type StudioClient } from '../../api/workflowClients'
 import { sequenceOfImages, writeSequenceFrames } from '../../../helpers/syntheticSequence'
@@ -131,4 +131,19 @@ describe('sequence tracking in the studio', () => {
     // The re-run left the accepted proposal on frame 3 as it was.
     expect(annotationsOf(3).map((a) => [a.id, a.status])).toEqual([[proposal3.id, 'accepted']])
   }, 120_000)
+
+  it('a SAM correction of a tracked proposal keeps its object id (so it stays that object\'s keyframe)', async () => {
+    const proposal = project.annotations.create({
+      imageId: imageIds[15]!,
+      categoryId: (await api.call('category:create', { name: 'second' })).id,
+      mask: annotationsOf(13)[0]!.mask,
+      status: 'proposed',
+      source: 'persam',
+      method: { method: 'persam', objectId: 'car-2', track: { state: 'proposed' } },
+    })
+    const preview = await api.call('segment:preview', { requestId: 1, imageId: imageIds[15]!, points: [{ x: 100, y: 70, positive: true }] })
+    const corrected = await api.call('segment:commit', { previewId: preview.previewId, candidate: 0, categoryId: proposal.categoryId, replaceAnnotationId: proposal.id })
+    expect(corrected.status).toBe('edited')
+    expect(objectIdOf(project.annotations.require(proposal.id))).toBe('car-2')
+  }, 60_000)
 })
