@@ -271,6 +271,11 @@ export class StudioContext {
     if (session.readOnly || this.session !== session) return
     for (const job of session.project.runs.resumable()) {
       if (this.session !== session) return
+      // A tracking run is not an image propagation: it ends here; tracking again stores what is missing.
+      if ((job.params as { tracking?: unknown } | null)?.tracking === true) {
+        session.project.runs.cancel(job.id)
+        continue
+      }
       try {
         await this.jobs.wait(this.startPropagation(session, job).id)
       } catch (error) {

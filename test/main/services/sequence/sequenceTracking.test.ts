@@ -146,4 +146,17 @@ describe('sequence tracking in the studio', () => {
     expect(corrected.status).toBe('edited')
     expect(objectIdOf(project.annotations.require(proposal.id))).toBe('car-2')
   }, 60_000)
+
+  it('a tracking run a quit left running is ended on the next open, not resumed as an image propagation', async () => {
+    const run = project.runs.create({ method: 'persam', categoryId, params: { sequenceId, tracking: true, objects: 1 }, imageIds: [imageIds[2]!, imageIds[3]!] })
+    project.runs.start(run.id)
+    const dir = project.dir
+    await api.call('project:close', {})
+    await api.call('project:open', { projectDir: dir })
+    project = core.context.requireSession().project
+    await core.context.requireSession().checked
+    const deadline = Date.now() + 30_000
+    while (['queued', 'interrupted', 'running'].includes(project.runs.require(run.id).state) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(project.runs.require(run.id).state).toBe('cancelled')
+  }, 60_000)
 })
