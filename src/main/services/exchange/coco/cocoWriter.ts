@@ -2,7 +2,8 @@
  * The one COCO document writer (the project export and CLI `propagate`): streams
  * `{"info", ["licenses"], "categories", "images", "annotations"}` through the atomic text writer,
  * in that order, so nothing is held in memory and the target appears only when complete. Every
- * image entry carries positive integer width and height, as COCO readers require.
+ * image entry carries positive integer width and height, as COCO readers require; a frame of a
+ * sequence also carries `sequence`, `frame_index` and, when known, `timestamp_ms`.
  */
 import { StudioError } from '../../../../common/ipc/result'
 import { AtomicTextWriter } from '../../fs/atomicTextWriter'
@@ -12,6 +13,10 @@ export interface CocoImageEntry {
   readonly file_name: string
   readonly width: number
   readonly height: number
+  /** A frame of a sequence: the sequence's name, the frame's 0-based position and, when known, its time. */
+  readonly sequence?: string
+  readonly frame_index?: number
+  readonly timestamp_ms?: number
 }
 
 export interface CocoCategoryEntry {
@@ -27,6 +32,24 @@ export interface CocoWriterOptions {
 }
 
 type Section = 'images' | 'annotations' | 'closed'
+
+/** The optional sequence fields as JSON members (empty for a still image); checked like width and height. */
+function frameFields(entry: CocoImageEntry): string {
+  let json = ''
+  if (entry.sequence !== undefined) {
+    if (typeof entry.sequence !== 'string' || entry.sequence === '') throw new StudioError('internal', `COCO image ${entry.file_name}: sequence is ${JSON.stringify(entry.sequence)}, expected a non-empty name`)
+    json += `,"sequence":${JSON.stringify(entry.sequence)}`
+  }
+  if (entry.frame_index !== undefined) {
+    if (!Number.isInteger(entry.frame_index) || entry.frame_index < 0) throw new StudioError('internal', `COCO image ${entry.file_name}: frame_index is ${String(entry.frame_index)}, expected a whole number from 0`)
+    json += `,"frame_index":${entry.frame_index}`
+  }
+  if (entry.timestamp_ms !== undefined) {
+    if (!Number.isFinite(entry.timestamp_ms) || entry.timestamp_ms < 0) throw new StudioError('internal', `COCO image ${entry.file_name}: timestamp_ms is ${String(entry.timestamp_ms)}, expected a time from 0`)
+    json += `,"timestamp_ms":${entry.timestamp_ms}`
+  }
+  return json
+}
 
 export class CocoWriter {
   private section: Section = 'images'
@@ -53,7 +76,7 @@ export class CocoWriter {
       const value = entry[field]
       if (!Number.isInteger(value) || value <= 0) throw new StudioError('internal', `COCO image ${entry.file_name}: ${field} is ${String(value)}, expected a positive whole number`)
     }
-    return this.append(`{"id":${entry.id},"file_name":${JSON.stringify(entry.file_name)},"width":${entry.width},"height":${entry.height}}`)
+    return this.append(`{"id":${entry.id},"file_name":${JSON.stringify(entry.file_name)},"width":${entry.width},"height":${entry.height}${frameFields(entry)}}`)
   }
 
   /** Adds an annotation, as an object or as its JSON text (the export's hot path builds the text). */

@@ -35,4 +35,20 @@ describe('the COCO document writer', () => {
     await writer.abort()
     expect(readdirSync(dir)).toEqual([])
   })
+
+  it('writes a frame of a sequence with its sequence, frame_index and optional timestamp_ms, and refuses bad ones', async () => {
+    const dir = tempDir()
+    const file = path.join(dir, 'seq.json')
+    const writer = await CocoWriter.create(file, { info: {} }, [])
+    writer.image({ id: 1, file_name: 'f0.png', width: 4, height: 3, sequence: 'walk', frame_index: 0, timestamp_ms: 0 })
+    writer.image({ id: 2, file_name: 'f1.png', width: 4, height: 3, sequence: 'walk', frame_index: 1 })
+    expect(() => writer.image({ id: 3, file_name: 'bad.png', width: 4, height: 3, sequence: 'walk', frame_index: -1 })).toThrow(/bad\.png: frame_index is -1/)
+    expect(() => writer.image({ id: 3, file_name: 'late.png', width: 4, height: 3, sequence: 'walk', frame_index: 2, timestamp_ms: Number.NaN })).toThrow(/late\.png: timestamp_ms is NaN/)
+    expect(() => writer.image({ id: 3, file_name: 'anon.png', width: 4, height: 3, sequence: '' })).toThrow(/anon\.png: sequence is ""/)
+    await writer.commit()
+    expect(JSON.parse(readFileSync(file, 'utf8')).images).toEqual([
+      { id: 1, file_name: 'f0.png', width: 4, height: 3, sequence: 'walk', frame_index: 0, timestamp_ms: 0 },
+      { id: 2, file_name: 'f1.png', width: 4, height: 3, sequence: 'walk', frame_index: 1 },
+    ])
+  })
 })
