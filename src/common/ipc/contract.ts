@@ -10,6 +10,7 @@ import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES 
 import { MAX_PROMPT_POINTS } from './limits'
 import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
 import type { SequenceFrameInfo, SequenceInfo } from './dto/sequence'
+import type { VideoProbeInfo } from './dto/video'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -48,6 +49,13 @@ const statuses = z.array(z.enum(ANNOTATION_STATUSES)).min(1).max(ANNOTATION_STAT
 const propagationScope = z.union([
   z.enum(['unlabeled', 'not-reviewed', 'all']),
   z.object({ imageIds: z.array(id).min(1).max(1_000_000) }).strict(),
+])
+
+/** Which frames of a video to keep: all, at most `fps` per second, or every Nth. */
+const frameSampling = z.union([
+  z.literal('native'),
+  z.object({ fps: z.number().positive().max(1000) }).strict(),
+  z.object({ everyNth: z.number().int().min(1).max(100_000) }).strict(),
 ])
 
 // Channels --------------------------------------------------------------------------------------
@@ -243,6 +251,14 @@ export const invokeChannels = {
   'sequence:list': invoke<SequenceInfo[]>()(empty),
   /** The frames of one sequence in frame order. */
   'sequence:frames': invoke<SequenceFrameInfo[]>()(z.object({ sequenceId: id }).strict()),
+  /** What a video holds (duration, fps, size, frames) and how many frames `sampling` would extract. */
+  'sequence:probe': invoke<VideoProbeInfo>()(z.object({ path, sampling: frameSampling.default('native') }).strict()),
+  /** Background job: extracts a video's frames into a folder and imports them as one sequence. */
+  'sequence:importVideo': invoke<T.JobInfo>()(
+    z.object({ path, name: name.optional(), sampling: frameSampling.default('native'), framesFolder: path.optional() }).strict(),
+  ),
+  /** Background job: imports the images of a folder as one sequence, in natural file-name order. */
+  'sequence:importFrames': invoke<T.JobInfo>()(z.object({ folder: path, name: name.optional(), fps: z.number().positive().max(10_000).optional() }).strict()),
 } as const
 
 export const eventChannels = {

@@ -25,6 +25,8 @@ export const WRITE_CHANNELS = [
   // The histogram refits and stores the category's calibration model.
   'calibration:histogram',
   'calibration:acceptAll',
+  'sequence:importVideo',
+  'sequence:importFrames',
 ] as const satisfies readonly InvokeChannel[]
 
 export function guardWrites(handlers: Handlers, context: StudioContext): Handlers {
