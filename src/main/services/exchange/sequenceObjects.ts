@@ -5,7 +5,7 @@
  * order of first appearance: frame, then category id, then object id.
  */
 import type { ExportFilter, ExportFrame, ExportFrameMask, ExportSequence, ExportSnapshot } from '../store/index'
-import { naturalCompare } from './davis/davisLayout'
+import { naturalCompare } from '../../../common/util/naturalOrder'
 
 export interface SequenceObject {
   /** 1..N, in order of first appearance. */

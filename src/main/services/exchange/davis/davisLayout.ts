@@ -12,6 +12,7 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import sharp from 'sharp'
 import { StudioError } from '../../../../common/ipc/result'
+import { naturalCompare } from '../../../../common/util/naturalOrder'
 import { hasImageExtension } from '../../images/probe'
 import { davisIdOfColour, decodePaletteIndices } from './davisPalette'
 
@@ -46,9 +47,6 @@ export interface DavisAnnotation {
   readonly height: number
   readonly ids: Uint8Array
 }
-
-const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
-export const naturalCompare = (a: string, b: string): number => naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)
 
 const invalid = (message: string) => new StudioError('invalid-input', message)
 

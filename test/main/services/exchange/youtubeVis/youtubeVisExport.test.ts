@@ -48,7 +48,7 @@ describe('YouTube-VIS export', () => {
     ])
     const decoded = (track: Track, frame: number) => {
       const rle = track.segmentations[frame]
-      return rle === null ? null : decodeRle(decompressRle(rle))
+      return rle ? decodeRle(decompressRle(rle)) : null
     }
     const d2 = tracks[1]!
     expect(decoded(d2, 0)).toEqual(rect(24, 16, 2, 2, 8, 9))
