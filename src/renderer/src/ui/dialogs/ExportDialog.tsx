@@ -13,7 +13,7 @@ const FORMATS: readonly { value: Format; label: string; pathKind: 'save-file' | 
   { value: 'coco', label: 'COCO instance segmentation (JSON)', pathKind: 'save-file' },
   { value: 'perseg', label: 'PerSeg folders (images + masks per category)', pathKind: 'folder' },
   { value: 'png', label: 'PNG masks', pathKind: 'folder' },
-  { value: 'davis', label: 'DAVIS folders (frame sequences: JPEG frames + palette PNG masks)', pathKind: 'folder' },
+  { value: 'davis', label: 'DAVIS folders (sequences: frames + palette PNG masks)', pathKind: 'folder' },
   { value: 'youtube-vis', label: 'YouTube-VIS JSON (frame sequences: one track per object)', pathKind: 'save-file' },
 ]
 
