@@ -11,6 +11,7 @@
 import path from 'node:path'
 import { StudioError } from '../../../../common/ipc/result'
 import type { ImportReport } from '../../../../common/ipc/types'
+import type { ImageProbe } from '../../images/probe'
 import { storedMaskFromBinary, toRelPath, type ImportStager, type Project } from '../../store/index'
 import { probeAll } from '../folderImport'
 import { ReportLines, importReport, type ProgressListener } from '../report'
@@ -48,12 +49,14 @@ export async function importDavis(project: Project, folder: string, options: Dav
     if (project.sequences.byName(name)) throw new StudioError('conflict', `${path.join(layout.root, 'JPEGImages')}: the project already has a sequence named "${name}"; nothing was imported`)
   }
   const frames = layout.sequences.flatMap((sequence) => sequence.frames.map((frame) => ({ ...frame, folder: sequence.name })))
-  const probes = await probeAll(
+  const probed = await probeAll(
     frames.map((frame) => frame.image),
     { ...(options.signal ? { signal: options.signal } : {}), ...(options.onProgress ? { onProgress: options.onProgress } : {}) },
   )
-  probes.forEach((probe, k) => {
+  // A sequence with a hole would mislead tracking: an unreadable frame fails the import.
+  const probes = probed.map((probe, k): ImageProbe => {
     if (probe instanceof Error) throw new StudioError('invalid-input', `${frames[k]!.image}: not a readable frame (${probe.message.replace(`${frames[k]!.image}: `, '')}); nothing was imported`)
+    return probe
   })
 
   const skipped = new ReportLines()
@@ -68,7 +71,7 @@ export async function importDavis(project: Project, folder: string, options: Dav
       if (options.signal?.aborted) throw new StudioError('cancelled', 'the import was cancelled; nothing was changed')
       options.onProgress?.({ phase: 'read masks', done: k, total: frames.length })
       if (frame.annotation === null) continue
-      const probe = probes[k] as Exclude<(typeof probes)[number], Error>
+      const probe = probes[k]!
       const { width, height, ids } = await readDavisAnnotation(frame.annotation)
       if (width !== probe.width || height !== probe.height) {
         throw new StudioError('invalid-input', `${frame.annotation}: the mask is ${width}x${height} but its frame ${path.basename(frame.image)} is ${probe.width}x${probe.height}; nothing was imported`)
@@ -97,7 +100,7 @@ export async function importDavis(project: Project, folder: string, options: Dav
     options.onProgress?.({ phase: 'write', done: 0, total: staging.staged })
     tally.annotations = staging.commit((keys) => {
       project.coverFolder(imagesFolder(layout))
-      const imageIds = addFrames(project, frames.map((frame, k) => ({ file: frame.image, probe: probes[k] as Exclude<(typeof probes)[number], Error> })), tally)
+      const imageIds = addFrames(project, frames.map((frame, k) => ({ file: frame.image, probe: probes[k]! })), tally)
       imageIds.forEach((imageId, k) => keys.image(k, imageId))
       for (const [name, { key, supercategory }] of categories) {
         if (!used.has(name)) continue
@@ -125,7 +128,7 @@ export async function importDavis(project: Project, folder: string, options: Dav
 const imagesFolder = (layout: DavisLayout): string => path.join(layout.root, 'JPEGImages', ...(layout.resolution === null ? [] : [layout.resolution]))
 
 /** Project image ids of the frames: an image already in the project at the same path is reused, the others added. */
-function addFrames(project: Project, frames: readonly { file: string; probe: Exclude<Awaited<ReturnType<typeof probeAll>>[number], Error> }[], tally: { images: number }): number[] {
+function addFrames(project: Project, frames: readonly { file: string; probe: ImageProbe }[], tally: { images: number }): number[] {
   const ids: (number | null)[] = []
   const fresh: { index: number; relPath: string }[] = []
   frames.forEach(({ file }, index) => {
