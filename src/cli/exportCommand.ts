@@ -1,5 +1,5 @@
 /**
- * `persam-studio export <project-folder> --format coco|perseg|png --out PATH`: writes a project's
+ * `persam-studio export <project-folder> --format coco|perseg|png|davis|youtube-vis --out PATH`: writes a project's
  * reviewed annotations without the studio, through the same export code as the studio's Export
  * dialog. The project is opened read-only, so this is safe while the studio has it open.
  */
@@ -31,7 +31,7 @@ export async function runExport(projectDir: string, options: ExportCliOptions): 
   const project = Project.openReadOnly(projectDir)
   try {
     // The output is checked before anything is read or written (virtual filesystems, files in the way).
-    if (options.format === 'coco') await prepareOutputFile(options.out, '--out')
+    if (options.format === 'coco' || options.format === 'youtube-vis') await prepareOutputFile(options.out, '--out')
     else await prepareOutputFolder(path.dirname(path.resolve(options.out)), '--out')
     const categories = project.categories.list()
     const categoryIds = options.category?.map((name) => {
@@ -58,10 +58,10 @@ export async function runExport(projectDir: string, options: ExportCliOptions): 
 
 export function exportCommand(): Command {
   return new Command('export')
-    .description('export a project (default: accepted and edited annotations) as COCO JSON, PerSeg folders or PNG masks')
+    .description('export a project (default: accepted and edited annotations) as COCO JSON, PerSeg folders, PNG masks, or its frame sequences as DAVIS folders or YouTube-VIS JSON')
     .argument('<project-folder>', 'the project folder (holds project.sqlite)')
     .addOption(new Option('--format <format>', 'what to write').choices(EXPORT_FORMATS).default('coco'))
-    .requiredOption('-o, --out <path>', 'COCO: the .json file; PerSeg and PNG: the folder')
+    .requiredOption('-o, --out <path>', 'COCO and YouTube-VIS: the .json file; PerSeg, PNG and DAVIS: the folder')
     .option('--polygons', 'COCO: polygons instead of compressed RLE', false)
     .option('--semantic', 'PNG: one label per category instead of per instance', false)
     .option('--status <status>', `export annotations with this status (repeatable; ${ANNOTATION_STATUSES.join(', ')})`, parseStatus)

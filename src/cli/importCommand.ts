@@ -1,7 +1,7 @@
 /**
- * `persam-studio import <project-folder> --coco FILE | --perseg DIR`: brings annotations into a
+ * `persam-studio import <project-folder> --coco FILE | --perseg DIR | --davis DIR`: brings annotations into a
  * project without the studio, through the same importers as the studio's import. A folder without
- * a project becomes one (its images root: --images, else the COCO file's folder or the PerSeg
+ * a project becomes one (its images root: --images, else the COCO file's folder or the PerSeg or DAVIS
  * folder). The import is all or nothing: a malformed file changes nothing and ends with one line,
  * `error: <file>: <JSON path>: <what is wrong>`, and exit code 1.
  */
@@ -10,6 +10,7 @@ import path from 'node:path'
 import { Command } from 'commander'
 import type { ImportReport } from '../common/ipc/types'
 import { importCoco } from '../main/services/exchange/coco/cocoImport'
+import { importDavis } from '../main/services/exchange/davis/davisImport'
 import { importPerseg } from '../main/services/exchange/perseg/persegImport'
 import { PROJECT_FILE, Project } from '../main/services/store/index'
 import { createProgressBar } from './progress'
@@ -17,6 +18,7 @@ import { createProgressBar } from './progress'
 interface ImportCliOptions {
   readonly coco?: string
   readonly perseg?: string
+  readonly davis?: string
   readonly images?: string
 }
 
@@ -30,18 +32,20 @@ function openOrCreate(projectDir: string, imagesRoot: string): { project: Projec
 }
 
 export async function runImport(projectDir: string, options: ImportCliOptions): Promise<ImportReport> {
-  if ((options.coco === undefined) === (options.perseg === undefined)) throw new Error('give exactly one of --coco FILE or --perseg DIR')
-  const source = path.resolve((options.coco ?? options.perseg)!)
+  if ([options.coco, options.perseg, options.davis].filter((given) => given !== undefined).length !== 1) throw new Error('give exactly one of --coco FILE, --perseg DIR or --davis DIR')
+  const source = path.resolve((options.coco ?? options.perseg ?? options.davis)!)
   if (!existsSync(source)) throw new Error(`${source} does not exist`)
   const imagesRoot = path.resolve(options.images ?? (options.coco ? path.dirname(source) : source))
   const { project, created, createdDir } = openOrCreate(path.resolve(projectDir), imagesRoot)
   let succeeded = false
   try {
-    const progress = createProgressBar(options.coco ? 'import coco' : 'import perseg')
+    const progress = createProgressBar(options.coco ? 'import coco' : options.davis ? 'import davis' : 'import perseg')
     const onProgress = ({ phase, done, total }: { phase: string; done: number; total: number }) => progress.update(done, total, phase)
     const report = options.coco
       ? await importCoco(project, source, { onProgress, imagesDir: options.images ? imagesRoot : project.imagesRoot })
-      : await importPerseg(project, source, { onProgress })
+      : options.davis
+        ? await importDavis(project, source, { onProgress })
+        : await importPerseg(project, source, { onProgress })
     const { images, annotations, categories } = report.imported
     progress.finish(`${created ? 'created the project and ' : ''}imported ${annotations} annotations, ${images} new images, ${categories} new categories into ${project.dir}`)
     for (const line of report.skipped) process.stderr.write(`skipped: ${line.where}: ${line.message}\n`)
@@ -57,10 +61,11 @@ export async function runImport(projectDir: string, options: ImportCliOptions): 
 
 export function importCommand(): Command {
   return new Command('import')
-    .description('import COCO JSON or a PerSeg folder into a project (created when the folder holds none)')
+    .description('import COCO JSON, a PerSeg or a DAVIS folder into a project (created when the folder holds none)')
     .argument('<project-folder>', 'the project folder (holds project.sqlite)')
     .option('--coco <file.json>', 'a COCO instances file (polygons, RLE or compressed RLE)')
     .option('--perseg <dir>', 'a PerSeg-layout folder (Images/<object>/, Annotations/<object>/)')
+    .option('--davis <dir>', 'a DAVIS-layout folder (JPEGImages/480p/<sequence>/, Annotations/480p/<sequence>/): one sequence per folder')
     .option('--images <dir>', 'where the images named by the COCO file are (default: the project\'s images folder)')
     .action(async (projectDir: string, options: ImportCliOptions) => {
       try {

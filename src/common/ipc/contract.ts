@@ -73,8 +73,8 @@ export const invokeChannels = {
         imagesRoot: path,
         projectDir: path.optional(),
         name: name.optional(),
-        /** Annotations to import once the images are in (the same job): a COCO file or a PerSeg folder. */
-        importAnnotations: z.object({ format: z.enum(['coco', 'perseg']), path }).strict().optional(),
+        /** Annotations to import once the images are in (the same job): a COCO file, a PerSeg or a DAVIS folder. */
+        importAnnotations: z.object({ format: z.enum(['coco', 'perseg', 'davis']), path }).strict().optional(),
       })
       .strict(),
   ),
@@ -221,8 +221,8 @@ export const invokeChannels = {
   'job:list': invoke<readonly T.JobInfo[]>()(empty),
   'job:cancel': invoke<T.JobInfo>()(z.object({ jobId: z.string().min(1).max(100) }).strict()),
 
-  'exchange:import': invoke<T.JobInfo>()(z.object({ format: z.enum(['folder', 'coco', 'perseg']), path }).strict()),
-  /** Cheap look at a folder for annotations worth offering to import (COCO files, a PerSeg layout). */
+  'exchange:import': invoke<T.JobInfo>()(z.object({ format: z.enum(['folder', 'coco', 'perseg', 'davis']), path }).strict()),
+  /** Cheap look at a folder for annotations worth offering to import (COCO files, a PerSeg or DAVIS layout). */
   'exchange:detect': invoke<T.AnnotationsFound>()(z.object({ path }).strict()),
   'exchange:export': invoke<T.JobInfo>()(
     z

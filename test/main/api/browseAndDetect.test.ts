@@ -86,7 +86,7 @@ describe('exchange:detect', () => {
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ settings: { images: [], annotations: [], categories: [] } }))
     writeFileSync(path.join(dir, 'list.json'), '[1, 2]')
     const found = (await call('exchange:detect', { path: dir })) as { ok: true; value: AnnotationsFound }
-    expect(found.value).toEqual({ coco: [path.join(dir, 'annotations', 'instances.json')], perseg: false })
+    expect(found.value).toEqual({ coco: [path.join(dir, 'annotations', 'instances.json')], perseg: false, davis: false })
 
     mkdirSync(path.join(dir, 'Images', 'dog'), { recursive: true })
     mkdirSync(path.join(dir, 'Annotations', 'dog'), { recursive: true })

@@ -37,7 +37,7 @@ export interface ImportReport {
 }
 
 /** What exchange:export (and the CLI's export) can write. */
-export const EXPORT_FORMATS = ['coco', 'perseg', 'png'] as const
+export const EXPORT_FORMATS = ['coco', 'perseg', 'png', 'davis', 'youtube-vis'] as const
 export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 export interface ExportReport {

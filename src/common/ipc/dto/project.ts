@@ -68,4 +68,6 @@ export interface AnnotationsFound {
   readonly coco: readonly string[]
   /** The folder is a PerSeg layout: Images/<object>/ and Annotations/<object>/. */
   readonly perseg: boolean
+  /** The folder is a DAVIS layout: JPEGImages/480p/<sequence>/ and Annotations/480p/<sequence>/. */
+  readonly davis: boolean
 }

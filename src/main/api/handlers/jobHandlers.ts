@@ -3,6 +3,7 @@ import path from 'node:path'
 import type { ImportReport } from '../../../common/ipc/dto/job'
 import { StudioError } from '../../../common/ipc/result'
 import { importCoco } from '../../services/exchange/coco/cocoImport'
+import { importDavis } from '../../services/exchange/davis/davisImport'
 import { importImageFolder } from '../../services/exchange/folderImport'
 import { importPerseg } from '../../services/exchange/perseg/persegImport'
 import { exportProject } from '../../services/exchange/exportProject'
@@ -50,6 +51,7 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
           let report: ImportReport
           if (format === 'folder') report = await importImageFolder(project, path.resolve(source), common)
           else if (format === 'coco') report = await importCoco(project, path.resolve(source), { ...common, imagesDir: project.imagesRoot })
+          else if (format === 'davis') report = await importDavis(project, path.resolve(source), common)
           else report = await importPerseg(project, path.resolve(source), common)
           events.emit('project:changed', context.summary())
           events.emit('history:changed', historyState(project))
@@ -61,7 +63,7 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
       const { project } = context.requireSession()
       return context.jobs.start({
         kind: 'export',
-        label: `Export ${format === 'png' ? 'PNG masks' : format.toUpperCase()} to ${target}`,
+        label: `Export ${format === 'png' ? 'PNG masks' : format === 'youtube-vis' ? 'YouTube-VIS' : format.toUpperCase()} to ${target}`,
         total: 0,
         run: async (job): Promise<Record<string, unknown>> => {
           const report = await exportProject(project, {

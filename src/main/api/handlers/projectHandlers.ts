@@ -41,7 +41,7 @@ export function projectHandlers(context: StudioContext): Pick<Handlers, ProjectC
       const session = await context.createProject(dir, imagesRoot)
       const importJob = context.jobs.start({
         kind: 'import',
-        label: importAnnotations ? `Import ${importAnnotations.format === 'coco' ? 'COCO' : 'PerSeg'} annotations and images from ${imagesRoot}` : `Import images from ${imagesRoot}`,
+        label: importAnnotations ? `Import ${{ coco: 'COCO', perseg: 'PerSeg', davis: 'DAVIS' }[importAnnotations.format]} annotations and images from ${imagesRoot}` : `Import images from ${imagesRoot}`,
         total: 0,
         run: async (job) => {
           const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }

@@ -1,19 +1,18 @@
 /**
  * DAVIS-layout evaluation of sequence tracking: JPEGImages/480p/<seq>/*.jpg with
- * Annotations/480p/<seq>/*.png (object k drawn in the k-th colour of the DAVIS/VOC palette; frame
- * 0's annotation is the reference, the others are ground truth). Every object of frame 0 is a
+ * Annotations/480p/<seq>/*.png (object k is palette index k, or the k-th colour of the DAVIS/VOC
+ * palette in a PNG without palette; read by exchange/davis/davisLayout, as the DAVIS import reads
+ * them). Frame 0's annotation is the reference, the others are ground truth. Every object of frame 0 is a
  * keyframe; J, F and J&F per object as the DAVIS 2017 toolkit averages them (first and last frame
  * left out), per sequence the mean over its objects (docs/video-tracking.md, "Measures").
  */
-import { readdir } from 'node:fs/promises'
-import path from 'node:path'
-import sharp from 'sharp'
 import { resizeMask, type BinaryMask } from '../../../common/mask'
 import { sequenceScore } from '../../../common/metrics/davis'
 import type { PersamMethod } from '../../../common/persam/target'
 import { SequenceTracker } from '../../../common/persam/trackSequence'
 import type { ImageEmbedding } from '../../../common/sam/port'
 import type { SamRuntime } from '../sam/samRuntime'
+import { readDavisAnnotation, readDavisLayout } from '../exchange/davis/davisLayout'
 
 export interface DavisSequenceScore {
   readonly name: string
@@ -34,74 +33,39 @@ export interface DavisReport {
   readonly jf: number
 }
 
-/** Colour of palette index `i` in the DAVIS (PASCAL VOC) palette. */
-export function davisColour(index: number): [number, number, number] {
-  const rgb: [number, number, number] = [0, 0, 0]
-  let c = index
-  for (let shift = 7; c > 0; shift--, c >>= 3) {
-    for (let k = 0; k < 3; k++) rgb[k]! |= ((c >> k) & 1) << shift
-  }
-  return rgb
-}
+export { davisColour } from '../exchange/davis/davisPalette'
 
-/** One mask per object id 1..count, from an annotation drawn in the palette's colours. */
-async function readAnnotation(file: string, count: number | null): Promise<BinaryMask[]> {
-  const { data, info } = await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
-  const pixels = info.width * info.height
-  const ids = new Uint8Array(pixels)
-  const byColour = new Map<number, number>()
-  for (let id = 1; id < 256; id++) {
-    const [r, g, b] = davisColour(id)
-    byColour.set((r << 16) | (g << 8) | b, id)
-  }
+/** One mask per object id 1..count (count: the highest id present when null), from the file's object ids. */
+async function readAnnotation(file: string | null, frame: string, count: number | null): Promise<BinaryMask[]> {
+  if (file === null) throw new Error(`${frame}: no annotation (the DAVIS layout needs one per frame for evaluation)`)
+  const { width, height, ids } = await readDavisAnnotation(file)
   let highest = 0
-  for (let p = 0; p < pixels; p++) {
-    const o = p * info.channels
-    const key = (data[o]! << 16) | (data[o + 1]! << 8) | data[o + 2]!
-    if (key === 0) continue
-    const id = byColour.get(key)
-    if (id === undefined) throw new Error(`${file}: pixel (${p % info.width}, ${Math.floor(p / info.width)}) has colour ${key.toString(16).padStart(6, '0')}, not in the DAVIS palette`)
-    ids[p] = id
-    highest = Math.max(highest, id)
-  }
+  for (const id of ids) if (id > highest) highest = id
   return Array.from({ length: count ?? highest }, (_, k) => {
-    const mask = new Uint8Array(pixels)
-    for (let p = 0; p < pixels; p++) mask[p] = ids[p] === k + 1 ? 1 : 0
-    return { width: info.width, height: info.height, data: mask }
+    const mask = new Uint8Array(width * height)
+    for (let p = 0; p < mask.length; p++) mask[p] = ids[p] === k + 1 ? 1 : 0
+    return { width, height, data: mask }
   })
 }
 
-const stem = (file: string): string => path.basename(file, path.extname(file))
-
 export async function evaluateDavis(runtime: SamRuntime, root: string, options: { method?: PersamMethod; onSequence?: (name: string) => void } = {}): Promise<DavisReport> {
-  const imagesRoot = path.join(root, 'JPEGImages', '480p')
-  const annotationsRoot = path.join(root, 'Annotations', '480p')
-  const names = (await readdir(imagesRoot, { withFileTypes: true }).catch(() => {
-    throw new Error(`${imagesRoot}: not found (expected the DAVIS layout JPEGImages/480p/<sequence>/)`)
-  }))
-    .filter((entry) => entry.isDirectory())
-    .map((entry) => entry.name)
-    .sort()
-  if (names.length === 0) throw new Error(`${imagesRoot}: no sequence folders`)
+  const layout = await readDavisLayout(root)
   const method = options.method ?? 'persam'
   const sequences: DavisSequenceScore[] = []
-  for (const name of names) {
+  for (const { name, frames } of layout.sequences) {
     options.onSequence?.(name)
-    const frames = (await readdir(path.join(imagesRoot, name))).filter((file) => /\.(jpe?g|png)$/i.test(file)).sort()
-    if (frames.length === 0) throw new Error(`${path.join(imagesRoot, name)}: no frames`)
-    const annotationFile = (frame: string) => path.join(annotationsRoot, name, `${stem(frame)}.png`)
-    const reference = await readAnnotation(annotationFile(frames[0]!), null)
-    if (reference.length === 0) throw new Error(`${annotationFile(frames[0]!)}: the reference annotation shows no object`)
+    const reference = await readAnnotation(frames[0]!.annotation, frames[0]!.image, null)
+    if (reference.length === 0) throw new Error(`${frames[0]!.annotation}: the reference annotation shows no object`)
     const embeddings = new Map<number, Promise<ImageEmbedding>>()
     const embed = (f: number): Promise<ImageEmbedding> => {
       let pending = embeddings.get(f)
-      if (!pending) embeddings.set(f, (pending = runtime.encodeFile(path.join(imagesRoot, name, frames[f]!)).then((outcome) => outcome.embedding)))
+      if (!pending) embeddings.set(f, (pending = runtime.encodeFile(frames[f]!.image).then((outcome) => outcome.embedding)))
       return pending
     }
     const tracker = new SequenceTracker(frames.length, embed, runtime, { method })
     reference.forEach((mask, k) => tracker.setKeyframe(String(k + 1), 0, mask))
     const result = await tracker.run()
-    const truth = await Promise.all(frames.map((frame) => readAnnotation(annotationFile(frame), reference.length)))
+    const truth = await Promise.all(frames.map((frame) => readAnnotation(frame.annotation, frame.image, reference.length)))
     const scores = result.objects.map((object, k) => {
       const { width, height } = truth[0]![k]!
       // Masks come at the decoder's output size, which is smaller than the frame only for very large frames.

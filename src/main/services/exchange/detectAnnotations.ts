@@ -1,12 +1,13 @@
 /**
- * A cheap look at a folder about to become a project: does it hold COCO files or a PerSeg
- * layout worth offering to import? COCO files are recognised by the top-level keys of the JSON
+ * A cheap look at a folder about to become a project: does it hold COCO files, a PerSeg or a
+ * DAVIS layout worth offering to import? COCO files are recognised by the top-level keys of the JSON
  * object, read from the file's first bytes only (the keys images/annotations/categories are
  * usually first and short; big arrays come after), so a 1 GB file costs one small read.
  */
 import { open, readdir, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { AnnotationsFound } from '../../../common/ipc/types'
+import { readDavisLayout } from './davis/davisLayout'
 
 const SNIFF_BYTES = 64 * 1024
 const COCO_KEYS = ['images', 'annotations', 'categories'] as const
@@ -70,6 +71,15 @@ async function isPerseg(root: string): Promise<boolean> {
   return false
 }
 
+/** DAVIS: JPEGImages/[<resolution>/]<sequence>/ frames with their Annotations/ folders (the layout reader's own check). */
+async function isDavis(root: string): Promise<boolean> {
+  if (!(await isDirectory(path.join(root, 'JPEGImages'))) || !(await isDirectory(path.join(root, 'Annotations')))) return false
+  return readDavisLayout(root).then(
+    () => true,
+    () => false,
+  )
+}
+
 export async function detectAnnotations(folder: string): Promise<AnnotationsFound> {
   const root = path.resolve(folder)
   const coco: string[] = []
@@ -82,5 +92,5 @@ export async function detectAnnotations(folder: string): Promise<AnnotationsFoun
       if (!coco.includes(file) && (await looksLikeCoco(file))) coco.push(file)
     }
   }
-  return { coco: coco.sort(), perseg: await isPerseg(root) }
+  return { coco: coco.sort(), perseg: await isPerseg(root), davis: await isDavis(root) }
 }

@@ -7,13 +7,15 @@ import type { ExportFormat, ExportReport } from '../../../common/ipc/types'
 import { prepareOutputFolder } from '../fs/outputPath'
 import type { AnnotationStatus, Project } from '../store/index'
 import { exportCoco } from './coco/cocoExport'
+import { exportDavis } from './davis/davisExport'
 import { exportPerseg } from './perseg/persegExport'
 import { exportPngMasks } from './pngExport'
 import type { ProgressListener } from './report'
+import { exportYoutubeVis } from './youtubeVis/youtubeVisExport'
 
 export interface ProjectExportOptions {
   readonly format: ExportFormat
-  /** A .json file for COCO, a folder for PerSeg and PNG masks. Missing parent folders are made. */
+  /** A .json file for COCO and YouTube-VIS, a folder for PerSeg, PNG masks and DAVIS. Missing parent folders are made. */
   readonly target: string
   /** Default: accepted and edited. */
   readonly statuses?: readonly AnnotationStatus[]
@@ -31,5 +33,7 @@ export async function exportProject(project: Project, options: ProjectExportOpti
   await prepareOutputFolder(path.dirname(target))
   if (options.format === 'coco') return exportCoco(project, target, { ...common, segmentation: options.cocoSegmentation })
   if (options.format === 'perseg') return exportPerseg(project, target, common)
+  if (options.format === 'davis') return exportDavis(project, target, common)
+  if (options.format === 'youtube-vis') return exportYoutubeVis(project, target, common)
   return exportPngMasks(project, target, { ...common, mode: options.pngMode ?? 'instance' })
 }

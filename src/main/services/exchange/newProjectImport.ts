@@ -1,17 +1,18 @@
 /**
  * What a new project's import job does: the images of its folder, then the annotations the user
- * chose to bring along. A PerSeg folder is imported as PerSeg only (its Annotations/ PNGs are
- * masks, not photos); a COCO file after the folder, so every image it names is found.
+ * chose to bring along. A PerSeg or DAVIS folder is imported as such only (its Annotations/ PNGs
+ * are masks, not photos); a COCO file after the folder, so every image it names is found.
  */
 import type { ImportReport } from '../../../common/ipc/types'
 import type { Project } from '../store/index'
 import { importCoco } from './coco/cocoImport'
+import { importDavis } from './davis/davisImport'
 import { importImageFolder } from './folderImport'
 import { importPerseg } from './perseg/persegImport'
 import type { ProgressListener } from './report'
 
 export interface AnnotationSource {
-  readonly format: 'coco' | 'perseg'
+  readonly format: 'coco' | 'perseg' | 'davis'
   readonly path: string
 }
 
@@ -22,6 +23,7 @@ export interface NewProjectImportOptions {
 
 export async function importNewProject(project: Project, imagesRoot: string, annotations: AnnotationSource | undefined, options: NewProjectImportOptions): Promise<ImportReport> {
   if (annotations?.format === 'perseg') return importPerseg(project, annotations.path, options)
+  if (annotations?.format === 'davis') return importDavis(project, annotations.path, options)
   const images = await importImageFolder(project, imagesRoot, options)
   if (!annotations) return images
   const coco = await importCoco(project, annotations.path, { ...options, imagesDir: imagesRoot })

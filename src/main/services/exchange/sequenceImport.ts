@@ -12,6 +12,7 @@ import { readdir, rm, stat } from 'node:fs/promises'
 import path from 'node:path'
 import type { FrameSampling } from '../../../common/ipc/dto/video'
 import { StudioError } from '../../../common/ipc/result'
+import { naturalCompare } from '../../../common/util/naturalOrder'
 import { hasImageExtension, type ImageProbe } from '../images/probe'
 import { toRelPath, type Project, type SequenceRecord } from '../store/index'
 import { extractFrames } from '../video/extract'
@@ -42,15 +43,13 @@ interface PendingFrame {
   readonly timestampMs: number | null
 }
 
-const naturalOrder = new Intl.Collator('en', { numeric: true, sensitivity: 'base' })
-
 /** The image files directly inside `folder` (hidden files skipped) in natural name order: frame2 before frame10. */
 export async function listFrameFiles(folder: string): Promise<string[]> {
   const entries: Dirent[] = await readdir(folder, { withFileTypes: true })
   return entries
     .filter((entry) => !entry.name.startsWith('.') && (entry.isFile() || entry.isSymbolicLink()) && hasImageExtension(entry.name))
     .map((entry) => entry.name)
-    .sort((a, b) => naturalOrder.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0))
+    .sort(naturalCompare)
     .map((name) => path.join(folder, name))
 }
 

@@ -34,6 +34,30 @@ export interface ExportMask {
   readonly score: number | null
 }
 
+/** A mask of a sequence frame, with the object it shows when the sequence's tracking named one. */
+export interface ExportFrameMask extends ExportMask {
+  /** `method.objectId` of the annotation; null when absent (the object is then the category). */
+  readonly objectId: string | null
+}
+
+/** A frame of a sequence, in frame order, with its image's path and size. */
+export interface ExportFrame {
+  readonly imageId: number
+  /** The stored frame index (distinct, increasing; not necessarily contiguous). */
+  readonly frameIndex: number
+  readonly timestampMs: number | null
+  readonly relPath: string
+  readonly width: number
+  readonly height: number
+}
+
+export interface ExportSequence {
+  readonly id: number
+  readonly name: string
+  readonly fps: number | null
+  readonly frames: readonly ExportFrame[]
+}
+
 export interface ExportFilter {
   readonly statuses: readonly AnnotationStatus[]
   /** Only these categories; all when absent. */
@@ -92,6 +116,38 @@ export class ExportSnapshot {
     for (const [id, imageId, categoryId, counts, area, x, y, w, h, iscrowd, score] of rows) {
       yield { id, imageId, categoryId, counts, area, bbox: [x, y, w, h], iscrowd: iscrowd === 1, score }
     }
+  }
+
+  /** Every frame sequence in name order, with its frames in frame order (a sequence holds few enough frames to list). */
+  sequences(): ExportSequence[] {
+    const sequences = this.db.prepare('SELECT id, name, fps FROM sequences ORDER BY name').all() as { id: number; name: string; fps: number | null }[]
+    const frames = this.db.prepare(
+      'SELECT f.image_id AS imageId, f.frame_index AS frameIndex, f.timestamp_ms AS timestampMs, i.rel_path AS relPath, i.width, i.height FROM sequence_frames f JOIN images i ON i.id = f.image_id WHERE f.sequence_id = ? ORDER BY f.frame_index',
+    )
+    return sequences.map((sequence) => ({ ...sequence, frames: frames.all(sequence.id) as ExportFrame[] }))
+  }
+
+  /** The masks matching `filter` on one image, in id order, with their object ids. */
+  frameMasks(imageId: number, filter: ExportFilter): ExportFrameMask[] {
+    const [where, params] = maskWhere(filter)
+    const rows = this.db
+      .prepare(
+        `SELECT id, image_id, category_id, rle, area, bbox_x, bbox_y, bbox_w, bbox_h, iscrowd, score,
+          CASE WHEN json_valid(method) THEN json_extract(method, '$.objectId') END FROM annotations WHERE image_id = ? AND ${where} ORDER BY id`,
+      )
+      .raw(true)
+      .all(imageId, ...params) as [...MaskTuple, string | number | null][]
+    return rows.map(([id, rowImageId, categoryId, counts, area, x, y, w, h, iscrowd, score, objectId]) => ({
+      id,
+      imageId: rowImageId,
+      categoryId,
+      counts,
+      area,
+      bbox: [x, y, w, h],
+      iscrowd: iscrowd === 1,
+      score,
+      objectId: objectId === null || objectId === undefined ? null : String(objectId),
+    }))
   }
 
   /** Ends the read transaction and closes the connection; safe to call twice. */

@@ -5,7 +5,7 @@ export { CategoryRepository, CATEGORY_PALETTE, type NewCategory } from './catego
 export { AnnotationRepository, ANNOTATION_INSERT_COLUMNS, checkMask } from './annotations'
 export type { AnnotationListQuery } from './annotationList'
 export type { AnnotationSummary } from '../../../common/ipc/dto/annotation'
-export { ExportSnapshot, type ExportCategory, type ExportImage, type ExportMask, type ExportFilter } from './exportSnapshot'
+export { ExportSnapshot, type ExportCategory, type ExportImage, type ExportMask, type ExportFilter, type ExportFrameMask, type ExportFrame, type ExportSequence } from './exportSnapshot'
 export { ImportStager, type StagedAnnotation, type ImportKeyMap } from './importStager'
 export { SequenceRepository, type NewSequence, type NewSequenceFrame, type SequenceFrame, type SequenceRecord, type SequenceSource } from './sequences'
 export { ReferenceRepository, DEFAULT_REFERENCE_SET, type ReferenceSet } from './references'

@@ -68,7 +68,7 @@ function Header() {
           Models
         </button>
         {project ? (
-          <button type="button" className="small" onClick={() => editor.openDialog('import')} title="Import COCO, PerSeg or more images into this project" data-testid="open-import">
+          <button type="button" className="small" onClick={() => editor.openDialog('import')} title="Import COCO, PerSeg, DAVIS or more images into this project" data-testid="open-import">
             Import…
           </button>
         ) : null}

@@ -9,13 +9,15 @@
  * orientation; area and bbox from the mask (stored with it); compressed RLE by default or
  * polygons (holes kept losslessly by the mask core); iscrowd as stored (0 for everything made
  * in the studio; imported crowd regions stay crowd); only accepted/edited masks by default.
+ * A frame of a sequence also names its sequence, its 0-based position in frame order
+ * (`frame_index`) and, when known, its time (`timestamp_ms`).
  */
 import path from 'node:path'
 import type { ExportReport } from '../../../../common/ipc/types'
 import { countsFromString, decodeRle, maskToPolygons, type CocoRle } from '../../../../common/mask/index'
 import { StudioError } from '../../../../common/ipc/result'
-import type { AnnotationStatus, Project } from '../../store/index'
-import { CocoWriter } from './cocoWriter'
+import type { AnnotationStatus, ExportSequence, Project } from '../../store/index'
+import { CocoWriter, type CocoImageEntry } from './cocoWriter'
 import { ReportLines, type ProgressListener } from '../report'
 
 export interface CocoExportOptions {
@@ -55,11 +57,12 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
       { info: { description: `Exported by PerSAM Studio from ${path.basename(project.dir)}`, date_created: new Date(project.now()).toISOString() }, licenses: true },
       categories.map((c, i) => ({ id: i + 1, name: c.name, supercategory: c.supercategory ?? '' })),
     )
+    const frames = frameFields(snapshot.sequences())
     const images = new Map<number, ExportedImage>()
     for (const row of snapshot.images()) {
       const exported = { id: images.size + 1, width: row.width, height: row.height }
       images.set(row.id, exported)
-      if (writer.image({ id: exported.id, file_name: row.relPath, width: row.width, height: row.height })) await writer.flush()
+      if (writer.image({ id: exported.id, file_name: row.relPath, width: row.width, height: row.height, ...frames.get(row.id) })) await writer.flush()
     }
     let seen = 0
     for (const { id, imageId, categoryId: projectCategoryId, counts, area, bbox, iscrowd, score } of snapshot.masks(filter)) {
@@ -102,6 +105,19 @@ export async function exportCoco(project: Project, outFile: string, options: Coc
   } finally {
     snapshot.close()
   }
+}
+
+type FrameFields = Pick<CocoImageEntry, 'sequence' | 'frame_index' | 'timestamp_ms'>
+
+/** The sequence fields of every frame image, by image id. */
+function frameFields(sequences: readonly ExportSequence[]): Map<number, FrameFields> {
+  const fields = new Map<number, FrameFields>()
+  for (const sequence of sequences) {
+    sequence.frames.forEach((frame, position) =>
+      fields.set(frame.imageId, { sequence: sequence.name, frame_index: position, ...(frame.timestampMs !== null ? { timestamp_ms: frame.timestampMs } : {}) }),
+    )
+  }
+  return fields
 }
 
 /** Decodes the runs and checks they fill [height, width] and sum to the stored area (a corrupt RLE never leaves the studio). */

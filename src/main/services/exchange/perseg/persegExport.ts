@@ -67,7 +67,7 @@ export async function exportPerseg(project: Project, outDir: string, options: Pe
 }
 
 /** The image upright as JPEG: copied when it already is an unrotated JPEG, else re-encoded. */
-async function writeJpeg(source: string, target: string): Promise<void> {
+export async function writeJpeg(source: string, target: string): Promise<void> {
   const header = await headerSize(source)
   if (header.format === 'jpeg' && header.orientation === 1) return copyFile(source, target)
   await writeAtomically(target, (await sharpSource(source)).rotate().flatten({ background: '#ffffff' }).toColourspace('srgb').jpeg({ quality: 95 }))

@@ -1,4 +1,4 @@
-/** Export: COCO (RLE or polygons), PerSeg folders or PNG masks, which statuses; then the result summary. */
+/** Export: COCO (RLE or polygons), PerSeg folders, PNG masks, DAVIS or YouTube-VIS (sequences), which statuses; then the result summary. */
 import { useState } from 'react'
 import { ANNOTATION_STATUSES, type AnnotationStatus, type ExportReport } from '../../../../common/ipc/types'
 import type { ExportRequest } from '../../editor/managers/JobsController'
@@ -13,7 +13,13 @@ const FORMATS: readonly { value: Format; label: string; pathKind: 'save-file' | 
   { value: 'coco', label: 'COCO instance segmentation (JSON)', pathKind: 'save-file' },
   { value: 'perseg', label: 'PerSeg folders (images + masks per category)', pathKind: 'folder' },
   { value: 'png', label: 'PNG masks', pathKind: 'folder' },
+  { value: 'davis', label: 'DAVIS folders (sequences: frames + palette PNG masks)', pathKind: 'folder' },
+  { value: 'youtube-vis', label: 'YouTube-VIS JSON (frame sequences: one track per object)', pathKind: 'save-file' },
 ]
+
+/** Where an export goes by default: a .json file for the JSON formats, a folder otherwise. */
+const defaultTarget = (projectDir: string, format: Format): string =>
+  format === 'coco' ? `${projectDir}/export/annotations.json` : format === 'youtube-vis' ? `${projectDir}/export/youtube-vis.json` : `${projectDir}/export/${format}`
 
 export function ExportDialog({ onClose }: { onClose: () => void }) {
   const editor = useEditor()
@@ -58,7 +64,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
                 checked={format === f.value}
                 onChange={() => {
                   setFormat(f.value)
-                  if (project) setPath(f.value === 'coco' ? `${project.projectDir}/export/annotations.json` : `${project.projectDir}/export/${f.value}`)
+                  if (project) setPath(defaultTarget(project.projectDir, f.value))
                 }}
                 data-testid={`export-format-${f.value}`}
               />{' '}
@@ -99,7 +105,7 @@ export function ExportDialog({ onClose }: { onClose: () => void }) {
         </fieldset>
         <label className="field">
           <span>{kind === 'folder' ? 'Folder' : 'File'}</span>
-          <PathField kind={kind} title="Export to" value={path} onChange={setPath} defaultName={format === 'coco' ? 'annotations.json' : undefined} testId="export-path" />
+          <PathField kind={kind} title="Export to" value={path} onChange={setPath} defaultName={format === 'coco' ? 'annotations.json' : format === 'youtube-vis' ? 'youtube-vis.json' : undefined} testId="export-path" />
         </label>
         {running ? (
           <p data-testid="export-progress">

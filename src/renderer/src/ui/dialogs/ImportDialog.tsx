@@ -1,5 +1,5 @@
 /**
- * Import into the open project: a COCO file (polygons or RLE), a PerSeg folder, or more images.
+ * Import into the open project: a COCO file (polygons or RLE), a PerSeg or DAVIS folder, or more images.
  * The import runs as a background job; the dialog follows it (progress for big files) and shows
  * the importer's exact complaint, JSON path included, when a file is refused.
  */
@@ -10,11 +10,12 @@ import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { Modal } from './Modal'
 
-type Format = 'coco' | 'perseg' | 'folder'
+type Format = 'coco' | 'perseg' | 'davis' | 'folder'
 
 const FORMATS: readonly { value: Format; label: string; kind: 'open-file' | 'folder' }[] = [
   { value: 'coco', label: 'COCO annotations (JSON: polygons or RLE)', kind: 'open-file' },
   { value: 'perseg', label: 'PerSeg folder (Images/<object>/, Annotations/<object>/)', kind: 'folder' },
+  { value: 'davis', label: 'DAVIS folder (JPEGImages/480p/<sequence>/, Annotations/480p/<sequence>/)', kind: 'folder' },
   { value: 'folder', label: 'More images from a folder', kind: 'folder' },
 ]
 

@@ -1,7 +1,7 @@
 /**
  * A new project from a folder of images: where the project itself goes (any folder; by default
  * one in the studio's data folder), and annotations to bring along. When the images folder holds
- * COCO files or is a PerSeg folder, the form offers to import them (exchange:detect sniffs it).
+ * COCO files or is a PerSeg or DAVIS folder, the form offers to import them (exchange:detect sniffs it).
  */
 import { useEffect, useState } from 'react'
 import type { AnnotationsFound } from '../../../../common/ipc/types'
@@ -58,7 +58,9 @@ export function NewProjectForm({ busy, run }: NewProjectFormProps) {
     : found && useFound
       ? found.perseg
         ? { format: 'perseg' as const, path: imagesRoot.trim() }
-        : foundCoco
+        : found.davis
+          ? { format: 'davis' as const, path: imagesRoot.trim() }
+          : foundCoco
           ? { format: 'coco' as const, path: foundCoco }
           : undefined
       : undefined
@@ -83,13 +85,17 @@ export function NewProjectForm({ busy, run }: NewProjectFormProps) {
         <span>Images folder</span>
         <PathField kind="folder" title="Images folder" value={imagesRoot} onChange={setImagesRoot} testId="create-images-root" />
       </label>
-      {found && (found.perseg || found.coco.length > 0) ? (
-        <div className="detected" data-testid="create-detected" data-perseg={found.perseg} data-coco={found.coco.length}>
+      {found && (found.perseg || found.davis || found.coco.length > 0) ? (
+        <div className="detected" data-testid="create-detected" data-perseg={found.perseg} data-davis={found.davis} data-coco={found.coco.length}>
           <label>
             <input type="checkbox" checked={useFound} onChange={(event) => setUseFound(event.target.checked)} data-testid="create-import-found" />{' '}
-            {found.perseg ? 'This is a PerSeg folder: import its masks (Annotations/<object>/) too' : 'Import the COCO annotations found in this folder'}
+            {found.perseg
+              ? 'This is a PerSeg folder: import its masks (Annotations/<object>/) too'
+              : found.davis
+                ? 'This is a DAVIS folder: import its sequences and masks (Annotations/<resolution>/<sequence>/) too'
+                : 'Import the COCO annotations found in this folder'}
           </label>
-          {!found.perseg && found.coco.length > 1 ? (
+          {!found.perseg && !found.davis && found.coco.length > 1 ? (
             <select value={foundCoco} onChange={(event) => setFoundCoco(event.target.value)} aria-label="COCO file" data-testid="create-found-coco">
               {found.coco.map((file) => (
                 <option key={file} value={file}>
@@ -97,7 +103,7 @@ export function NewProjectForm({ busy, run }: NewProjectFormProps) {
                 </option>
               ))}
             </select>
-          ) : !found.perseg ? (
+          ) : !found.perseg && !found.davis ? (
             <code className="small">{found.coco[0]}</code>
           ) : null}
         </div>
