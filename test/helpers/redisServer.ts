@@ -72,6 +72,8 @@ export class RedisInstance {
 export interface CliWorker {
   readonly child: ChildProcess
   kill(signal?: NodeJS.Signals): Promise<void>
+  /** What the worker printed on stderr since it started waiting for tasks. */
+  readonly log?: () => string
 }
 
 /**
@@ -94,9 +96,11 @@ export async function startCliWorker(url: string, extra: readonly string[] = [])
   )
   await waitForOutput(child, /waiting for tasks/, 'persam-studio worker', 120_000)
   child.stdout?.resume()
-  child.stderr?.resume()
+  let log = ''
+  child.stderr?.on('data', (chunk: Buffer) => (log += chunk.toString()))
   return {
     child,
+    log: () => log,
     kill: async (signal = 'SIGKILL') => {
       if (child.exitCode !== null || child.signalCode !== null) return
       const exited = new Promise((resolve) => child.once('exit', resolve))
