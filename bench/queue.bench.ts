@@ -80,7 +80,8 @@ const benchmark: Benchmark = {
         await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGTERM')))
       }
 
-      workers.push(await startCliWorker(redis.url))
+      const sequential = ['--concurrency', '1']
+      workers.push(await startCliWorker(redis.url, sequential))
       const oneCold = await queued()
       const one = await queued()
       loads.oneWorker = load()
@@ -90,7 +91,7 @@ const benchmark: Benchmark = {
       const oneOverlapped = await queued()
       loads.oneWorkerConcurrency2 = load()
       await stopWorkers()
-      workers.push(await startCliWorker(redis.url), await startCliWorker(redis.url))
+      workers.push(await startCliWorker(redis.url, sequential), await startCliWorker(redis.url, sequential))
       await queued()
       const two = await queued()
       loads.twoWorkers = load()
