@@ -67,11 +67,10 @@ export class WorkersMonitor {
 
   constructor(private readonly api: Pick<StudioApi, 'call'>) {}
 
-  view(): WorkersView {
-    return this.current
-  }
+  /** Bound, so a view can hand it to a store hook as is. */
+  readonly view = (): WorkersView => this.current
 
-  subscribe(listener: () => void): () => void {
+  readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
   }

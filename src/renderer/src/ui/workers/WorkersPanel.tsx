@@ -15,10 +15,7 @@ const STATE_TEXT: Record<WorkersView['state'], string> = {
 export function WorkersPanel({ onClose }: { onClose: () => void }) {
   const editor = useEditor()
   const monitor = useMemo(() => new WorkersMonitor(editor.api), [editor])
-  const view = useSyncExternalStore(
-    (listener) => monitor.subscribe(listener),
-    () => monitor.view(),
-  )
+  const view = useSyncExternalStore(monitor.subscribe, monitor.view)
   useEffect(() => {
     monitor.start()
     return () => monitor.stop()
