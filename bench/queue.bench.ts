@@ -1,33 +1,58 @@
 /**
- * Distributed propagation on this machine (toy model, CPU, synthetic set): the queue's overhead
- * per image over the in-process runner (one worker, one task at a time: the gap between two
- * recorded results minus the worker's own time on the image; target < 5 ms p50), throughput with
- * one and two CLI workers, and the coordinator's own CPU per recorded result (which bounds how
- * many workers one studio can feed).
+ * Distributed propagation on this machine (toy model, CPU, synthetic set), against the in-process
+ * runner measured in the same run:
+ * - the queue's overhead per image: the worker-side gap between handing a result back and
+ *   receiving the next task (on the critical path at concurrency 1; target < 5 ms p50), the time
+ *   a worker sits without a task per image (what compute does not hide; at concurrency 2 the next
+ *   task is fetched while one computes), and wall time per image over the in-process floor;
+ * - throughput with one worker (concurrency 1 and 2) and with two workers;
+ * - the coordinator's own cost per recorded result (CPU, and results per store transaction), and
+ *   its capacity: results per second it records from a stand-in worker that answers at once,
+ *   which bounds how many GPU workers one studio can feed.
+ * The machine is shared: the load average before and after each part is in the output.
  */
+import { spawn } from 'node:child_process'
 import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import os, { tmpdir } from 'node:os'
 import path from 'node:path'
-import { runPropagationJob, type PropagationParams } from '../src/main/services/propagation/propagationJob'
-import { PropagationRunner } from '../src/main/services/propagation/propagationRunner'
-import { runKeyOf, storeLedger } from '../src/main/services/queue/distributedPropagationJob'
+import { runPropagationJob } from '../src/main/services/propagation/propagationJob'
 import { modelFingerprint } from '../src/main/services/queue/modelFingerprint'
-import { QueueCoordinator } from '../src/main/services/queue/queueCoordinator'
-import { encodeTarget, TASK_FORMAT } from '../src/main/services/queue/taskCodec'
 import { SamRuntime } from '../src/main/services/sam/samRuntime'
-import { binaryOfStored } from '../src/main/services/store'
 import { writeSyntheticDataset } from '../src/main/services/synthetic/writeSyntheticDataset'
 import { RedisInstance, redisServerBinary, startCliWorker, type CliWorker } from '../test/helpers/redisServer'
 import { projectWithJob } from '../test/main/services/queue/fixture'
-import { distribution, round, type Benchmark, type Row } from './lib/harness'
+import { round, type Benchmark, type Row } from './lib/harness'
+import { queuedRun, type QueuedRun } from './lib/queueRuns'
 
 const IMAGES = 24
+const CAPACITY_IMAGES = 150
+
+const load = (): string => os.loadavg().map((value) => value.toFixed(2)).join(' ')
+
+/** The stand-in worker of bench/lib/echoWorker.ts as a child process. */
+async function startEchoWorker(url: string, sha: string): Promise<CliWorker> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bench/lib/echoWorker.ts', url, sha, '8'], { stdio: ['ignore', 'ignore', 'pipe'] })
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => /waiting for tasks/.test(chunk.toString()) && resolve())
+    child.once('exit', (code) => reject(new Error(`echo worker exited (${code})`)))
+  })
+  return {
+    child,
+    kill: async (signal = 'SIGTERM') => {
+      if (child.exitCode !== null) return
+      const exited = new Promise((resolve) => child.once('exit', resolve))
+      child.kill(signal)
+      await exited
+    },
+  }
+}
 
 const benchmark: Benchmark = {
   name: 'queue',
-  description: 'BullMQ propagation: queue overhead per image, throughput with 1 and 2 workers, coordinator cost per result',
+  description: 'BullMQ propagation: queue overhead per image over the in-process floor, throughput with 1 and 2 workers, coordinator cost and capacity',
   async run() {
     if (!redisServerBinary) return { rows: [{ measure: 'skipped: no redis-server binary' }], figures: { skipped: true } }
+    const loads: Record<string, string> = { start: load() }
     const root = mkdtempSync(path.join(tmpdir(), 'queue-bench-'))
     const data = path.join(root, 'data')
     const manifest = await writeSyntheticDataset(data, { seed: 3, objectCount: 1, minImages: IMAGES, maxImages: IMAGES })
@@ -36,56 +61,79 @@ const benchmark: Benchmark = {
     const redis = await RedisInstance.start()
     const workers: CliWorker[] = []
     let projects = 0
+    const nextDir = () => path.join(root, `p${++projects}`)
     const rows: Row[] = []
     try {
       // In process, twice: the second run has every embedding in memory, as a worker's second run.
       const inProcess: number[] = []
       for (let i = 0; i < 2; i++) {
-        const { project, job } = await projectWithJob(path.join(root, `p${++projects}`), data, manifest)
+        const { project, job } = await projectWithJob(nextDir(), data, manifest)
         const start = performance.now()
         await runPropagationJob(project, runtime, job, { signal: new AbortController().signal, progress: () => undefined }, { onProposals: () => undefined })
         inProcess.push((performance.now() - start) / job.total)
         project.close()
       }
-      const queued = async (label: string) => {
-        const { project, job } = await projectWithJob(path.join(root, `p${++projects}`), data, manifest)
-        project.runs.start(job.id)
-        const params = job.params as PropagationParams
-        const reference = project.references.members(project.references.defaultSet(job.categoryId).id)[0]!
-        const referenceImage = project.images.require(reference.imageId)
-        const runner = await PropagationRunner.prepare(runtime, [{ file: project.absolutePath(referenceImage.relPath), imageKey: referenceImage.contentHash, mask: binaryOfStored(reference.mask!) }], { method: job.method, maxInstances: params.maxInstances })
-        const recordedAt: number[] = []
-        const computeMs: number[] = []
-        const ledger = storeLedger(project, job, params.maxInstances, () => recordedAt.push(performance.now()))
-        const cpuStart = process.cpuUsage()
-        const start = performance.now()
-        const coordinator = new QueueCoordinator({
-          url: redis.url,
-          spec: { format: TASK_FORMAT, run: runKeyOf(project, job), modelSha: model.sha, segment: { maxInstances: params.maxInstances }, target: encodeTarget(runner.target), images: { kind: 'path' } },
-          ledger,
-          onRecorded: (_id, outcome) => computeMs.push('error' in outcome ? 0 : (outcome.computeMs ?? 0)),
-        })
-        await coordinator.run()
-        const seconds = (performance.now() - start) / 1000
-        const cpu = process.cpuUsage(cpuStart)
-        project.close()
-        const gaps = recordedAt.slice(1).map((at, i) => at - recordedAt[i]! - computeMs[i + 1]!)
-        return { label, imagesPerSecond: job.total / seconds, overhead: distribution(gaps), coordinatorCpuMs: (cpu.user + cpu.system) / 1000 / coordinator.recorded }
+      const floor = inProcess[1]!
+      loads.inProcess = load()
+      const queued = () => queuedRun(redis.url, model.sha, runtime, nextDir(), data, manifest)
+      const stopWorkers = async () => {
+        await Promise.all(workers.splice(0).map((worker) => worker.kill('SIGTERM')))
       }
-      workers.push(await startCliWorker(redis.url))
-      const oneCold = await queued('1 worker, cold cache')
-      const oneWarm = await queued('1 worker, warm cache')
-      workers.push(await startCliWorker(redis.url))
-      const twoWarm = await queued('2 workers, warm caches')
-      rows.push({ measure: 'in process, ms/image (cold / warm)', value: `${round(inProcess[0]!)} / ${round(inProcess[1]!)}` })
-      for (const run of [oneCold, oneWarm, twoWarm]) {
-        rows.push({ measure: `${run.label}: images/s`, value: round(run.imagesPerSecond) })
-        rows.push({ measure: `${run.label}: coordinator CPU ms per recorded result`, value: round(run.coordinatorCpuMs) })
+
+      const sequential = ['--concurrency', '1']
+      workers.push(await startCliWorker(redis.url, sequential))
+      const oneCold = await queued()
+      const one = await queued()
+      loads.oneWorker = load()
+      await stopWorkers()
+      workers.push(await startCliWorker(redis.url, ['--concurrency', '2']))
+      await queued()
+      const oneOverlapped = await queued()
+      loads.oneWorkerConcurrency2 = load()
+      await stopWorkers()
+      workers.push(await startCliWorker(redis.url, sequential), await startCliWorker(redis.url, sequential))
+      await queued()
+      const two = await queued()
+      loads.twoWorkers = load()
+      await stopWorkers()
+
+      const capacityData = path.join(root, 'capacity')
+      const capacityManifest = await writeSyntheticDataset(capacityData, { seed: 4, objectCount: 1, minImages: CAPACITY_IMAGES, maxImages: CAPACITY_IMAGES })
+      workers.push(await startEchoWorker(redis.url, model.sha))
+      const capacity = await queuedRun(redis.url, model.sha, runtime, nextDir(), capacityData, capacityManifest)
+      loads.capacity = load()
+      await stopWorkers()
+
+      const runs: [string, QueuedRun][] = [
+        ['1 worker, concurrency 1, cold cache', oneCold],
+        ['1 worker, concurrency 1, warm', one],
+        ['1 worker, concurrency 2, warm', oneOverlapped],
+        ['2 workers, concurrency 1, warm', two],
+      ]
+      rows.push({ measure: 'in process (the floor), ms/image cold / warm', value: `${round(inProcess[0]!)} / ${round(floor)}` })
+      for (const [label, run] of runs) {
+        rows.push({ measure: `${label}: images/s; ms/image (x in-process warm)`, value: `${round(run.imagesPerSecond)}; ${round(run.msPerImage)} (x${round(run.msPerImage / floor, 2)})` })
+        // With two tasks in hand the next one arrives while one computes: the gap is then negative, and only idle time counts.
+        const gap = run === oneOverlapped ? 'n/a (tasks overlap)' : `${round(run.pickupGapMs.p50)} / ${round(run.pickupGapMs.p95)}`
+        rows.push({ measure: `${label}: worker pickup gap p50 / p95 ms; worker idle ms/image`, value: `${gap}; ${round(run.workerIdleMsPerImage)}` })
+        rows.push({ measure: `${label}: result-to-stored p50 ms; coordinator CPU ms/result; results per store write`, value: `${round(run.recordLatencyMs.p50)}; ${round(run.coordinatorCpuMsPerResult)}; ${round(run.meanBatch, 2)}` })
       }
-      rows.push({ measure: 'queue overhead per image, 1 worker warm, p50 / p95 ms (target < 5 ms p50)', value: `${round(oneWarm.overhead.p50)} / ${round(oneWarm.overhead.p95)}` })
-      const feedable = Math.floor(1000 / Math.max(0.01, twoWarm.coordinatorCpuMs))
-      rows.push({ measure: 'results/s one studio core can record (1000 / coordinator ms per result)', value: feedable })
-      return { rows, figures: { images: IMAGES, inProcessMsPerImage: inProcess, runs: [oneCold, oneWarm, twoWarm], overheadTargetMet: oneWarm.overhead.p50 < 5, resultsPerSecondOneCore: feedable } }
+      rows.push({ measure: 'queue overhead per image, 1 worker warm concurrency 1: pickup gap p50 (target < 5 ms)', value: round(one.pickupGapMs.p50) })
+      rows.push({ measure: 'queue overhead per image, 1 worker warm concurrency 2: worker idle ms/image (target < 5 ms)', value: round(oneOverlapped.workerIdleMsPerImage) })
+      rows.push({ measure: 'bytes: run spec (once per run) / task / result', value: `${one.specBytes} / ${round(one.meanTaskBytes, 0)} / ${round(one.meanResultBytes, 0)}` })
+      rows.push({ measure: `coordinator capacity (${CAPACITY_IMAGES} images, instant worker): results/s; CPU ms/result; results per store write`, value: `${round(capacity.imagesPerSecond, 1)}; ${round(capacity.coordinatorCpuMsPerResult)}; ${round(capacity.meanBatch, 2)}` })
+      rows.push({ measure: 'load average (1/5/15 min) at start / after each part', value: Object.entries(loads).map(([part, value]) => `${part}: ${value}`).join('; ') })
+      return {
+        rows,
+        figures: {
+          images: IMAGES,
+          inProcessMsPerImage: inProcess,
+          runs: Object.fromEntries(runs),
+          capacity,
+          loadAverage: loads,
+          overheadTargetMet: { concurrency1PickupP50: one.pickupGapMs.p50 < 5, concurrency2IdlePerImage: oneOverlapped.workerIdleMsPerImage < 5 },
+        },
+      }
     } finally {
       await Promise.all(workers.map((worker) => worker.kill('SIGTERM')))
       await redis.kill()

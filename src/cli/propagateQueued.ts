@@ -34,8 +34,8 @@ export async function propagateOnQueue(
       pending: () => images.filter((image) => !outcomes.has(image.imageId)),
       pendingCount: () => images.length - outcomes.size,
       isPending: (imageId) => !outcomes.has(imageId),
-      record: (imageId, outcome) => {
-        outcomes.set(imageId, outcome)
+      record: (recorded) => {
+        for (const { imageId, outcome } of recorded) outcomes.set(imageId, outcome)
         onProgress(outcomes.size, images.length)
       },
     },

@@ -45,7 +45,7 @@ export function workerCommand(): Command {
     .requiredOption('--queue <url>', 'the studio\'s Redis, redis://HOST:PORT', redisUrl)
     .option('--model <id|dir>', 'model folder or installed model id (tasks name the model they need)', resolveModelDir, resolveModelDir('toy-sam'))
     .option('--ep <provider>', 'execution provider: auto, cuda, dml, coreml, cpu', parseProvider, 'auto')
-    .option('--concurrency <n>', 'images in flight on this worker', positiveInteger, 1)
+    .option('--concurrency <n>', 'images in flight on this worker (2: the next image is fetched while one computes; 1 on a GPU short of memory)', positiveInteger, 2)
     .option('--map-path <studio=worker>', 'map a studio path prefix to this machine\'s (shared storage); repeatable', mapping, [])
     .option('--cache <dir>', 'embedding cache folder')
     .addOption(new Command().createOption('--lock-ms <n>', 'task lock duration (tests)').argParser(Number).hideHelp())

@@ -238,7 +238,7 @@ export class FakeStudio implements StudioApi {
       installed: this.installedModels,
       catalog: this.catalog.map((entry) => ({ ...entry, installed: this.installedModels.some((m) => m.id === entry.id) })),
     }),
-    'queue:workers': () => ({ url: null, workers: [], problem: null }),
+    'queue:workers': () => ({ url: null, workers: [], problem: null, checkedAt: Date.now() }),
     'model:providers': () => [
       { name: 'cuda', available: false, reason: 'no CUDA 12 runtime found' },
       { name: 'dml', available: false, reason: 'not Windows' },

@@ -10,7 +10,9 @@ export interface QueueWorkerInfo {
   readonly concurrency: number
   readonly done: number
   readonly failed: number
+  /** Images the worker finished over its last minute (its own count, sent with each heartbeat). */
   readonly imagesPerMinute: number
+  /** The worker's clock at its latest heartbeat (ms since the epoch). */
   readonly lastSeen: number
 }
 
@@ -18,6 +20,8 @@ export interface QueueStatus {
   /** The configured queue (queue.json or PERSAM_QUEUE_URL), or null: propagation runs in process. */
   readonly url: string | null
   readonly workers: readonly QueueWorkerInfo[]
-  /** Why the queue could not be read (Redis down), or null. */
+  /** Why the queue could not be read (Redis down, a bad queue.json), or null. */
   readonly problem: string | null
+  /** The studio's clock when the list was read, to tell how long ago each worker was seen. */
+  readonly checkedAt: number
 }

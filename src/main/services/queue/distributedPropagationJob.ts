@@ -35,20 +35,35 @@ export function storeLedger(
   maxInstances: number,
   onRecorded: (imageId: number, created: ReturnType<Project['runs']['recordResult']>, failed: string | null) => void,
 ): RunLedger {
+  let pendingIds: Set<number> | null = null
   return {
     // Each task carries the image's kept masks (as the in-process job gives its runner), read when
     // the task is enqueued; a decision made after that is still enforced by recordResult's
     // propagation rule and maxInstances when the result is stored.
-    pending: () =>
-      project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER).map((image) => {
+    pending: () => {
+      const images = project.runs.nextPending(job.id, Number.MAX_SAFE_INTEGER)
+      pendingIds = new Set(images.map((image) => image.id))
+      return images.map((image) => {
         const kept = project.runs.decisionsOn(image.id, job.categoryId).kept.flatMap(({ mask }) => (mask ? [{ ...mask, size: [...mask.size] as [number, number], bbox: [...mask.bbox] as [number, number, number, number] }] : []))
         return { imageId: image.id, file: project.absolutePath(image.relPath), imageKey: image.contentHash, ...(kept.length > 0 ? { keptMasks: kept } : {}) }
-      }),
+      })
+    },
     pendingCount: () => project.runs.require(job.id).pending,
-    isPending: (imageId) => project.runs.imageStates(job.id, { state: 'pending' }).some((entry) => entry.imageId === imageId),
-    record: (imageId, outcome) => {
-      const created = project.runs.recordResult(job.id, imageId, 'error' in outcome ? { error: outcome.error } : { proposals: outcome.proposals, maxInstances })
-      onRecorded(imageId, created, 'error' in outcome ? outcome.error : null)
+    // The run's pending images, read once (this ledger is their only writer while it runs), so
+    // checking an arriving result does not scan every image of a large job.
+    isPending: (imageId) => {
+      pendingIds ??= new Set(project.runs.imageStates(job.id, { state: 'pending' }).map((entry) => entry.imageId))
+      return pendingIds.has(imageId)
+    },
+    // Several results in one transaction: one disk sync for all of them.
+    record: (outcomes) => {
+      const created = project.transaction(() =>
+        outcomes.map(({ imageId, outcome }) => project.runs.recordResult(job.id, imageId, 'error' in outcome ? { error: outcome.error } : { proposals: outcome.proposals, maxInstances })),
+      )
+      outcomes.forEach(({ imageId, outcome }, i) => {
+        pendingIds?.delete(imageId)
+        onRecorded(imageId, created[i]!, 'error' in outcome ? outcome.error : null)
+      })
     },
   }
 }

@@ -80,6 +80,7 @@ export class PropagationWorker {
   }
 
   private async process(job: Job, options: PropagationWorkerOptions): Promise<TaskResult> {
+    const receivedAt = Date.now()
     const task = parseTask(job.data, `task ${job.id}`)
     const { spec, target } = await this.prepared(task.run)
     if (spec.modelSha !== options.model.sha) throw new Error(`task ${job.id} needs model ${spec.modelSha}, this worker runs ${options.model.sha}`)
@@ -91,7 +92,7 @@ export class PropagationWorker {
       const keptMasks = task.keptMasks?.map(binaryOfStored)
       const segmented = await segmentPreparedImage(options.runtime, target, { file: image.file, imageKey: task.imageKey }, keptMasks ? { ...segment, keptMasks } : segment)
       const proposals = runProposalsOf(target.method as PersamMethod, segmented.result, segmented.masks)
-      return { proposals, width: segmented.width, height: segmented.height, worker: this.id, computeMs: performance.now() - start }
+      return { proposals, width: segmented.width, height: segmented.height, worker: this.id, computeMs: performance.now() - start, receivedAt, returnedAt: Date.now() }
     } finally {
       await image.release()
     }

@@ -2,10 +2,13 @@
  * The studio's side of a distributed run. It stores the run spec (the prepared target, once per
  * run) under a Redis key, enqueues one task per pending image (job id `<run>_<image>`, so
  * enqueueing twice is a no-op) and records each result as it arrives: a QueueEvents listener for
- * speed, and a reconciliation pass (at start, after every reconnect, and when no event came for a
- * while) that walks what the ledger still lists as pending: a finished task is recorded, a missing
- * one (lost in a Redis restart) re-enqueued. The ledger (the project store) is the only source of
- * truth and this class its only writer; a result for an image that is no longer pending is ignored.
+ * speed (a completed event carries the result, so recording it costs no read), and a
+ * reconciliation pass (at start, after every reconnect, and when no event came for a while) that
+ * walks what the ledger still lists as pending: a finished task is recorded, a missing one (lost
+ * in a Redis restart) re-enqueued. Results that arrive while the ledger is writing are recorded
+ * together, in one store transaction (one disk sync instead of one per image). The ledger (the
+ * project store) is the only source of truth and this class its only writer; a result for an
+ * image that is no longer pending is ignored.
  */
 import { Queue, QueueEvents } from 'bullmq'
 import { Redis } from 'ioredis'
@@ -19,9 +22,17 @@ export interface RunLedger {
   pending(): readonly Omit<ImageTask, 'run'>[]
   pendingCount(): number
   isPending(imageId: number): boolean
-  /** Stores an image's outcome (proposals, or the failure's reason). */
-  record(imageId: number, outcome: ImageOutcome): void
+  /** Stores images' outcomes (proposals, or the failure's reason), all or none. */
+  record(outcomes: readonly RecordedOutcome[]): void
 }
+
+export interface RecordedOutcome {
+  readonly imageId: number
+  readonly outcome: ImageOutcome
+}
+
+/** Tasks whose state is read per round trip batch in a reconciliation pass. */
+const RECONCILE_CHUNK = 100
 
 export interface CoordinatorOptions {
   readonly url: string
@@ -45,6 +56,8 @@ export class QueueCoordinator {
   private readonly eventsConnection: Redis
   private chain: Promise<void> = Promise.resolve()
   private lastEvent = Date.now()
+  /** Finished tasks announced by events, not yet recorded: the result when the event carried it. */
+  private arrived = new Map<number, ImageOutcome | null>()
   private finish: (() => void) | null = null
   private fail: ((error: unknown) => void) | null = null
   /** Recorded results (for the benchmark's coordinator cost). */
@@ -67,13 +80,16 @@ export class QueueCoordinator {
       this.finish = resolve
       this.fail = reject
     })
-    const onTask = ({ jobId }: { jobId: string }) => {
+    const onTask = (jobId: string, result: ImageOutcome | null) => {
       this.lastEvent = Date.now()
       const imageId = imageIdOfTask(spec.run, jobId)
-      if (imageId !== null) this.serially(() => this.settle(imageId).then(() => undefined))
+      if (imageId === null) return
+      this.arrived.set(imageId, result)
+      this.serially(() => this.recordArrived())
     }
-    this.events.on('completed', onTask)
-    this.events.on('failed', onTask)
+    this.events.on('completed', ({ jobId, returnvalue }) => onTask(jobId, completedResult(returnvalue, jobId)))
+    // A failure event may be an attempt that will be retried: the task's state decides.
+    this.events.on('failed', ({ jobId }) => onTask(jobId, null))
     this.events.on('error', (error) => this.options.log?.(`queue events: ${error.message}`))
     this.connection.on('error', (error: Error) => this.options.log?.(`redis: ${error.message}`))
     this.queue.on('error', (error) => this.options.log?.(`queue: ${error.message}`))
@@ -129,9 +145,10 @@ export class QueueCoordinator {
     if (pending.length === 0) return
     await this.connection.set(runSpecKey(spec.run), JSON.stringify(spec))
     const missing: Omit<ImageTask, 'run'>[] = []
-    for (const image of pending) {
-      const state = await this.settle(image.imageId)
-      if (state === 'unknown') missing.push(image)
+    for (let start = 0; start < pending.length; start += RECONCILE_CHUNK) {
+      const chunk = pending.slice(start, start + RECONCILE_CHUNK)
+      const states = await this.settle(chunk.map((image) => image.imageId))
+      chunk.forEach((image, i) => states[i] === 'unknown' && missing.push(image))
     }
     if (missing.length === 0) return
     const attempts = this.options.attempts ?? 3
@@ -144,32 +161,49 @@ export class QueueCoordinator {
     )
   }
 
-  /** Records a finished task (result or final failure) of a pending image; returns the task's state. */
-  private async settle(imageId: number): Promise<string> {
-    const { spec, ledger } = this.options
-    const jobId = taskJobId(spec.run, imageId)
-    const job = await this.queue.getJob(jobId)
-    if (!job) return 'unknown'
-    const state = await job.getState()
-    if (state !== 'completed' && state !== 'failed') return state
-    if (ledger.isPending(imageId)) {
-      let outcome: ImageOutcome
-      if (state === 'completed') {
-        try {
-          outcome = parseTaskResult(job.returnvalue, `result of task ${jobId}`)
-        } catch (error) {
-          outcome = { error: error instanceof Error ? error.message : String(error) }
-        }
-      } else {
-        outcome = { error: job.failedReason || 'the task failed without a reason' }
-      }
-      ledger.record(imageId, outcome)
-      this.recorded++
-      this.options.onRecorded?.(imageId, outcome)
+  /** Records what the events announced: their results as they are, the rest read from their tasks. */
+  private async recordArrived(): Promise<void> {
+    if (this.arrived.size === 0) return
+    const arrived = this.arrived
+    this.arrived = new Map()
+    const known: RecordedOutcome[] = []
+    const unread: number[] = []
+    for (const [imageId, result] of arrived) {
+      if (result) known.push({ imageId, outcome: result })
+      else unread.push(imageId)
     }
-    // Recorded (now or by an earlier delivery): the task has served its purpose.
-    await job.remove().catch(() => undefined)
-    return state
+    await this.recordAndRemove(known)
+    if (unread.length > 0) await this.settle(unread)
+  }
+
+  /** Records the finished tasks (result or final failure) of pending images; returns each task's state. */
+  private async settle(imageIds: readonly number[]): Promise<string[]> {
+    const { spec } = this.options
+    const jobs = await Promise.all(imageIds.map((imageId) => this.queue.getJob(taskJobId(spec.run, imageId))))
+    const states = await Promise.all(jobs.map((job) => (job ? job.getState() : Promise.resolve('unknown'))))
+    const finished: RecordedOutcome[] = []
+    imageIds.forEach((imageId, i) => {
+      const job = jobs[i]
+      if (!job || (states[i] !== 'completed' && states[i] !== 'failed')) return
+      const outcome = states[i] === 'completed' ? completedResult(job.returnvalue, job.id ?? imageId) : { error: job.failedReason || 'the task failed without a reason' }
+      finished.push({ imageId, outcome })
+    })
+    await this.recordAndRemove(finished)
+    return states
+  }
+
+  /** Stores the outcomes of images still pending in one ledger write, then drops their tasks. */
+  private async recordAndRemove(finished: readonly RecordedOutcome[]): Promise<void> {
+    if (finished.length === 0) return
+    const { spec, ledger } = this.options
+    const fresh = finished.filter(({ imageId }) => ledger.isPending(imageId))
+    if (fresh.length > 0) {
+      ledger.record(fresh)
+      this.recorded += fresh.length
+      for (const { imageId, outcome } of fresh) this.options.onRecorded?.(imageId, outcome)
+    }
+    // Recorded (now or by an earlier delivery): the tasks have served their purpose.
+    await Promise.all(finished.map(({ imageId }) => this.queue.remove(taskJobId(spec.run, imageId)).catch(() => 0)))
   }
 
   /** A cancel: the run's waiting tasks go; a task a worker holds finishes and is ignored. */
@@ -188,6 +222,15 @@ export class QueueCoordinator {
     // BullMQ leaves connections it was given open: close ours, or the process cannot exit.
     this.eventsConnection.disconnect()
     this.connection.disconnect()
+  }
+}
+
+/** A completed task's result, validated; an invalid one as the failure it is. */
+function completedResult(value: unknown, jobId: string | number): ImageOutcome {
+  try {
+    return parseTaskResult(value, `result of task ${jobId}`)
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) }
   }
 }
 

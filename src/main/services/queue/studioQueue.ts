@@ -53,16 +53,23 @@ export async function runQueuedPropagationIfConfigured(
   return runDistributedPropagationJob(project, runtime, job, context, events, { url: settings.url, modelSha: await sha, imageServer: server, log })
 }
 
-/** The workers announcing themselves on the configured queue (empty without one). */
-export async function connectedWorkers(dataDir: string): Promise<{ url: string | null; workers: WorkerStatus[] }> {
-  const settings = await readQueueSettings(dataDir)
-  if (!settings) return { url: null, workers: [] }
-  const redis = new Redis(settings.url, { maxRetriesPerRequest: 1, connectTimeout: 2000, lazyConnect: true })
-  redis.on('error', () => undefined)
+/** The queue's state for the `queue:workers` channel: not configured (url null), its workers, or why Redis cannot be read. */
+export async function queueStatus(dataDir: string): Promise<{ url: string | null; workers: WorkerStatus[]; problem: string | null }> {
+  let url: string | null = null
   try {
-    await redis.connect()
-    return { url: settings.url, workers: await listWorkers(redis) }
-  } finally {
-    redis.disconnect()
+    const settings = await readQueueSettings(dataDir)
+    if (!settings) return { url: null, workers: [], problem: null }
+    url = settings.url
+    // One try, no retry queue: an unreachable Redis answers within the connect timeout.
+    const redis = new Redis(settings.url, { maxRetriesPerRequest: 0, connectTimeout: 2000, lazyConnect: true, retryStrategy: () => null })
+    redis.on('error', () => undefined)
+    try {
+      await redis.connect()
+      return { url, workers: await listWorkers(redis), problem: null }
+    } finally {
+      redis.disconnect()
+    }
+  } catch (error) {
+    return { url, workers: [], problem: error instanceof Error ? error.message : String(error) }
   }
 }

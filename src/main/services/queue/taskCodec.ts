@@ -128,6 +128,9 @@ const resultSchema = z.object({
   worker: z.string().optional(),
   /** The worker's own time on the image (encode, segment, RLE), for the queue's overhead figure. */
   computeMs: z.number().optional(),
+  /** The worker's clock when it took the task and when it handed the result back (the benchmark splits the queue's overhead with them). */
+  receivedAt: z.number().optional(),
+  returnedAt: z.number().optional(),
 })
 export interface TaskResult {
   readonly proposals: readonly RunProposal[]
@@ -135,6 +138,8 @@ export interface TaskResult {
   readonly height?: number | undefined
   readonly worker?: string | undefined
   readonly computeMs?: number | undefined
+  readonly receivedAt?: number | undefined
+  readonly returnedAt?: number | undefined
 }
 
 function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

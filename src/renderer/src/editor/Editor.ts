@@ -181,7 +181,7 @@ export class Editor {
         jobs: session.jobs,
         notices: session.notices,
         masksVisible: session.masksVisible,
-        dialog: session.dialog === 'models' || session.dialog === 'help' ? session.dialog : null,
+        dialog: session.dialog === 'models' || session.dialog === 'help' || session.dialog === 'workers' ? session.dialog : null,
         modelActions: session.modelActions,
         modelDownloads: session.modelDownloads,
       }))

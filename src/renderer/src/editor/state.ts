@@ -28,7 +28,7 @@ import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
 
 export type ToolId = 'select' | 'samPoints' | 'samBox' | 'brush' | 'eraser'
-export type DialogId = 'propagate' | 'export' | 'help' | 'models' | 'import'
+export type DialogId = 'propagate' | 'export' | 'help' | 'models' | 'import' | 'workers'
 
 export const IMAGE_PAGE_SIZE = 100
 

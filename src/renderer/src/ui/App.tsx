@@ -14,6 +14,7 @@ import { Notices } from './Notices'
 import { StatusBar } from './StatusBar'
 import { useKeyboard } from './useKeyboard'
 import { WelcomeScreen } from './welcome/WelcomeScreen'
+import { WorkersPanel } from './workers/WorkersPanel'
 import { Workspace } from './workspace/Workspace'
 
 interface AppProps {
@@ -67,6 +68,9 @@ function Header() {
         <button type="button" className="small" onClick={() => editor.openDialog('models')} title="Models and execution providers (M)" data-testid="open-models">
           Models
         </button>
+        <button type="button" className="small" onClick={() => editor.openDialog('workers')} title="Machines taking propagation tasks from the queue" data-testid="open-workers">
+          Workers
+        </button>
         {project ? (
           <button type="button" className="small" onClick={() => editor.openDialog('import')} title="Import COCO, PerSeg, DAVIS or more images into this project" data-testid="open-import">
             Import…
@@ -92,6 +96,7 @@ function Screen({ bitmaps }: { bitmaps: MaskBitmaps }) {
       {project ? <Workspace bitmaps={bitmaps} /> : <WelcomeScreen />}
       {dialog === 'help' ? <HelpOverlay onClose={close} /> : null}
       {dialog === 'models' ? <ModelsPanel onClose={close} /> : null}
+      {dialog === 'workers' ? <WorkersPanel onClose={close} /> : null}
       {dialog === 'propagate' && project ? <PropagateDialog onClose={close} /> : null}
       {dialog === 'export' && project ? <ExportDialog onClose={close} /> : null}
       {dialog === 'import' && project ? <ImportDialog onClose={close} /> : null}
