@@ -105,6 +105,8 @@ describe('a project another process holds', () => {
         'history:undo',
         'propagation:start',
         'segment:commit',
+        'sequence:importFrames',
+        'sequence:importVideo',
       ].sort(),
     )
   })
