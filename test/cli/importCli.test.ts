@@ -98,6 +98,6 @@ describe('persam-studio import', () => {
   it('needs exactly one source', async () => {
     const outcome = await cli([mkdtempSync(path.join(tmpdir(), 'import-none-'))])
     expect(outcome.code).toBe(1)
-    expect(outcome.stderr.trim()).toBe('error: give exactly one of --coco FILE, --perseg DIR or --davis DIR')
+    expect(outcome.stderr.trim()).toBe('error: give exactly one of --coco FILE, --perseg DIR, --davis DIR, --video FILE or --frames DIR')
   })
 })

@@ -49,6 +49,13 @@ describe('sequence import channels', () => {
       expect(failed.error?.message).toContain(`${corrupt}: not a video FFmpeg can read`)
       expect(await api.call('sequence:list', {})).toHaveLength(2)
 
+      // Cancelled through job:cancel: no frames folder, no half-written folder, no sequence.
+      const cancelled = await api.call('sequence:importVideo', { path: video, name: 'cancelled' })
+      await api.call('job:cancel', { jobId: cancelled.id })
+      expect((await waitForJob(api, cancelled.id)).state).toBe('cancelled')
+      expect(readdirSync(base).filter((entry) => entry.includes('walk_frames') || entry.includes('partial'))).toEqual([])
+      expect((await api.call('sequence:list', {})).map((sequence) => sequence.name)).not.toContain('cancelled')
+
       await expect(api.call('sequence:importVideo', { path: video, sampling: { everyNth: 0 } } as never)).rejects.toThrow(/everyNth|sampling/)
       await expect(api.call('sequence:importFrames', { folder, fps: -1 } as never)).rejects.toThrow(/fps/)
       await expect(api.call('sequence:importVideo', { path: video, extra: 1 } as never)).rejects.toThrow(/extra|unrecognized/i)

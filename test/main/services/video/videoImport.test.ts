@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { importVideo } from '../../../../src/main/services/exchange/sequenceImport'
 import { Project } from '../../../../src/main/services/store/index'
 import { probeVideo } from '../../../../src/main/services/video/probe'
+import { runTool } from '../../../../src/main/services/video/runTool'
 import { sampledFrameCount } from '../../../../src/common/video/sampling'
 import { tempDir } from '../../../helpers/tempDir'
 import { closestSourceFrame, makeVideo, syntheticFrames } from './videoFixtures'
@@ -80,6 +81,24 @@ describe('video import', () => {
     fourthFrames.forEach((frame, i) => expect(frame.timestampMs).toBeCloseTo(i * 4 * NTSC_FRAME_MS, 2))
     expect(await Promise.all(fourthFrames.map(async (frame) => (await closestSourceFrame(frame.file, sequence)).index))).toEqual([0, 4, 8])
     expect(fourthFrames.length).toBe(sampledFrameCount(probe.frameCount, probe.fps, { everyNth: 4 }))
+    project.close()
+  })
+
+  it('reports a rotated video at its shown size and extracts its frames upright', async () => {
+    const base = tempDir()
+    const plain = await makeVideo(base, 'plain.mp4', sequence, { fps: '25', codec: 'h264' })
+    const rotated = path.join(base, 'portrait.mp4')
+    const remux = await runTool('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', plain, '-c', 'copy', '-metadata:s:v:0', 'rotate=90', rotated])
+    expect(remux.code).toBe(0)
+    const probe = await probeVideo(rotated)
+    expect([90, 270]).toContain(probe.rotation)
+    expect({ width: probe.width, height: probe.height }).toEqual({ width: sequence.height, height: sequence.width })
+    const project = newProject(base)
+    const report = await importVideo(project, rotated)
+    const files = storedFrames(project, report.sequenceId).map(({ file }) => file)
+    const first = project.images.require(project.sequences.frames(report.sequenceId)[0]!.imageId)
+    expect({ width: first.width, height: first.height }).toEqual({ width: sequence.height, height: sequence.width })
+    expect(files).toHaveLength(12)
     project.close()
   })
 

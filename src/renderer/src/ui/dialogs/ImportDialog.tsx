@@ -1,5 +1,6 @@
 /**
- * Import into the open project: a COCO file (polygons or RLE), a PerSeg or DAVIS folder, or more images.
+ * Import into the open project: a COCO file (polygons or RLE), a PerSeg or DAVIS folder, more
+ * images, or a video or frame folder as one sequence (SequenceImportForm).
  * The import runs as a background job; the dialog follows it (progress for big files) and shows
  * the importer's exact complaint, JSON path included, when a file is refused.
  */
@@ -9,14 +10,17 @@ import { describeError } from '../../editor/api'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
 import { Modal } from './Modal'
+import { SequenceImportForm } from './SequenceImportForm'
 
-type Format = 'coco' | 'perseg' | 'davis' | 'folder'
+type Format = 'coco' | 'perseg' | 'davis' | 'folder' | 'video' | 'frames'
 
 const FORMATS: readonly { value: Format; label: string; kind: 'open-file' | 'folder' }[] = [
   { value: 'coco', label: 'COCO annotations (JSON: polygons or RLE)', kind: 'open-file' },
   { value: 'perseg', label: 'PerSeg folder (Images/<object>/, Annotations/<object>/)', kind: 'folder' },
   { value: 'davis', label: 'DAVIS folder (JPEGImages/480p/<sequence>/, Annotations/480p/<sequence>/)', kind: 'folder' },
   { value: 'folder', label: 'More images from a folder', kind: 'folder' },
+  { value: 'video', label: 'Video… (mp4, mov, webm, mkv) as a frame sequence', kind: 'open-file' },
+  { value: 'frames', label: 'Frame folder… as a sequence, in file-name order', kind: 'folder' },
 ]
 
 export function ImportDialog({ onClose }: { onClose: () => void }) {
@@ -31,6 +35,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
   const kind = FORMATS.find((f) => f.value === format)!.kind
 
   const start = async () => {
+    if (format === 'video' || format === 'frames') return
     setStartError(null)
     try {
       const started = await editor.api.call('exchange:import', { format, path: path.trim() })
@@ -41,8 +46,25 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
     }
   }
 
+  const formatChoice = (
+    <fieldset className="field">
+      <legend>What</legend>
+      {FORMATS.map((f) => (
+        <label key={f.value}>
+          <input type="radio" name="import-format" checked={format === f.value} onChange={() => setFormat(f.value)} data-testid={`import-format-${f.value}`} /> {f.label}
+        </label>
+      ))}
+    </fieldset>
+  )
+
   return (
     <Modal title="Import" onClose={onClose} testId="import-dialog">
+      {format === 'video' || format === 'frames' ? (
+        <div className="stack">
+          {formatChoice}
+          <SequenceImportForm key={format} source={format} onClose={onClose} />
+        </div>
+      ) : (
       <form
         className="stack"
         onSubmit={(event) => {
@@ -50,14 +72,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           if (path.trim() && !running) void start()
         }}
       >
-        <fieldset className="field">
-          <legend>What</legend>
-          {FORMATS.map((f) => (
-            <label key={f.value}>
-              <input type="radio" name="import-format" checked={format === f.value} onChange={() => setFormat(f.value)} data-testid={`import-format-${f.value}`} /> {f.label}
-            </label>
-          ))}
-        </fieldset>
+        {formatChoice}
         <label className="field">
           <span>{kind === 'folder' ? 'Folder' : 'File'}</span>
           <PathField key={kind} kind={kind} title="Import from" value={path} onChange={setPath} fileExtensions={['.json']} testId="import-path" />
@@ -100,6 +115,7 @@ export function ImportDialog({ onClose }: { onClose: () => void }) {
           </button>
         </div>
       </form>
+      )}
     </Modal>
   )
 }
