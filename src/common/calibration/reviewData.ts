@@ -5,7 +5,8 @@
  */
 import type { AnnotationStatus } from '../ipc/dto/annotation'
 import { SIGNAL_NAMES, type ProposalSignals } from '../persam/signals'
-import { calibratedConfidence, labelFor, type CalibrationDecision, type CalibrationModel } from './calibrator'
+import type { CalibrationReport } from '../ipc/dto/calibration'
+import { calibratedConfidence, labelFor, ordersReview, type CalibrationDecision, type CalibrationModel } from './calibrator'
 
 /**
  * The signals stored with a proposal, or null when the record predates some of them (the
@@ -68,6 +69,18 @@ export interface ConfidenceHistogram {
   /** The model's held-out AUROC on the decisions it was fitted on (null before it is fitted). */
   readonly accuracy: number | null
   readonly decisions: number
+  readonly report: CalibrationReport
+}
+
+export function calibrationReport(model: CalibrationModel): CalibrationReport {
+  return {
+    reason: model.reason,
+    heldOutAuroc: model.heldOutAuroc,
+    priorAuroc: model.priorAuroc,
+    heldOutBrier: model.heldOutBrier,
+    priorBrier: model.priorBrier,
+    ordersReview: ordersReview(model),
+  }
 }
 
 /** The review panel's histogram of (calibrated) confidences over pending proposals. */
@@ -81,5 +94,5 @@ export function confidenceHistogram(model: CalibrationModel, proposals: readonly
     counts[Math.min(bins - 1, Math.max(0, Math.floor(score * bins)))]!++
     if (score >= model.threshold) above++
   }
-  return { counts, threshold: model.threshold, above, below: proposals.length - above, kind: model.kind, accuracy: model.kind === 'prior' ? null : model.heldOutAuroc, decisions: model.decisions }
+  return { counts, threshold: model.threshold, above, below: proposals.length - above, kind: model.kind, accuracy: model.kind === 'prior' ? null : model.heldOutAuroc, decisions: model.decisions, report: calibrationReport(model) }
 }

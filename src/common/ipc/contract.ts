@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 import { MAX_PROMPT_POINTS } from './limits'
-import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
+import type { CalibrationAbsentThresholdInfo, CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
 
 /** A request/response channel: the zod schema its payload must pass, and its response type. */
 export interface InvokeSpec<Req extends z.ZodType, Res> {
@@ -186,6 +186,8 @@ export const invokeChannels = {
   'calibration:histogram': invoke<CalibrationHistogramInfo>()(z.object({ categoryId: id, bins: z.number().int().min(1).max(100).default(20) }).strict()),
   /** Calibration: accepts every pending proposal at or above `threshold` (calibrated) as one undo step. */
   'calibration:acceptAll': invoke<CalibrationAcceptAllInfo>()(z.object({ categoryId: id, threshold: z.number().min(0).max(1) }).strict()),
+  /** Calibration: the absent threshold (engine confidence) that meets `missRate` on the category's review decisions; null until there are enough. */
+  'calibration:absentThreshold': invoke<CalibrationAbsentThresholdInfo>()(z.object({ categoryId: id, missRate: z.number().min(0).max(0.5) }).strict()),
 
   'history:state': invoke<T.HistoryState>()(empty),
   'history:undo': invoke<T.HistoryStep | null>()(empty),

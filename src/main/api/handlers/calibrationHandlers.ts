@@ -1,10 +1,10 @@
 /** calibration:* channels: the review queue's calibrated confidence for a category. */
-import { acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
+import { absentThresholdForMissRate, acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
 import { historyState } from '../dto'
 
-type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll'
+type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll' | 'calibration:absentThreshold'
 
 export function calibrationHandlers(context: StudioContext): Pick<Handlers, CalibrationChannels> {
   const { events } = context.options
@@ -25,6 +25,11 @@ export function calibrationHandlers(context: StudioContext): Pick<Handlers, Cali
         events.emit('history:changed', historyState(project))
       }
       return result
+    },
+    'calibration:absentThreshold': ({ categoryId, missRate }) => {
+      const { project } = context.requireSession()
+      project.categories.require(categoryId)
+      return absentThresholdForMissRate(project, categoryId, missRate)
     },
   }
 }

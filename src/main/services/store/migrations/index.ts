@@ -8,6 +8,7 @@ import { coreSchema } from './001_core'
 import { historySchema } from './002_history'
 import { jobsSchema } from './003_jobs'
 import { calibrationSchema } from './004_calibration'
+import { reviewLearningSchema } from './005_review_learning'
 
 export interface Migration {
   readonly version: number
@@ -20,6 +21,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, description: 'persistent edit history', sql: historySchema },
   { version: 3, description: 'propagation jobs with per-image progress', sql: jobsSchema },
   { version: 4, description: 'calibrated review confidence per category', sql: calibrationSchema },
+  { version: 5, description: 'proposal masks kept through corrections; calibrated review order', sql: reviewLearningSchema },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version
