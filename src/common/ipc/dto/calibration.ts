@@ -12,7 +12,8 @@ export interface CalibrationHistogramInfo {
   readonly decisions: number
   /** How the confidence in use did on the decisions so far, next to the engine's own. */
   readonly report: CalibrationReport
-  /** What "accept all at or above the threshold" would accept, and how many of those the model expects to be wrong. */
+  /** What "accept all at or above `acceptAbove`" would accept, and how many of those the model expects to be wrong. */
+  readonly acceptAbove: number
   readonly acceptAll: CalibrationAcceptAllInfo
 }
 

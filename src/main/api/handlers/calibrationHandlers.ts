@@ -9,12 +9,13 @@ type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll' | '
 export function calibrationHandlers(context: StudioContext): Pick<Handlers, CalibrationChannels> {
   const { events } = context.options
   return {
-    'calibration:histogram': ({ categoryId, bins }) => {
+    'calibration:histogram': ({ categoryId, bins, acceptAbove }) => {
       const { project } = context.requireSession()
       project.categories.require(categoryId)
       refitCalibration(project, categoryId)
       const histogram = reviewHistogram(project, categoryId, bins)
-      return { ...histogram, acceptAll: previewAcceptAll(project, categoryId, histogram.threshold) }
+      const at = acceptAbove ?? histogram.threshold
+      return { ...histogram, acceptAbove: at, acceptAll: previewAcceptAll(project, categoryId, at) }
     },
     'calibration:acceptAll': ({ categoryId, threshold }) => {
       const { project } = context.requireSession()

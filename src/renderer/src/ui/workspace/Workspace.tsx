@@ -4,6 +4,7 @@ import type { MaskBitmaps } from '../../canvas/MaskBitmaps'
 import { useEditor } from '../editorContext'
 import { AnnotationPanel } from './AnnotationPanel'
 import { CategoriesPanel } from './CategoriesPanel'
+import { ConfidencePanel } from './ConfidencePanel'
 import { ImageFilters } from './ImageFilters'
 import { ImageList } from './ImageList'
 import { JobProgress } from './JobProgress'
@@ -32,6 +33,7 @@ export function Workspace({ bitmaps }: { bitmaps: MaskBitmaps }) {
       </main>
       <aside className="sidebar sidebar--right" aria-label="Categories and annotations">
         <CategoriesPanel />
+        <ConfidencePanel />
         <AnnotationPanel />
       </aside>
     </div>
