@@ -35,8 +35,9 @@ afterAll(async () => {
 const text = (testId: string) => page.getByTestId(testId).textContent()
 const statuses = async () => Promise.all(proposals.map(async (p) => (await studio.call('image:get', { imageId: p.imageId })).annotations.find((a) => a.id === p.id)!.status))
 
+/** Waits until the element's text matches (the panel updates after the core answers). */
 async function waitForText(testId: string, pattern: RegExp): Promise<void> {
-  await page.waitForFunction(([id, source]) => new RegExp(source).test(document.querySelector(`[data-testid="${id}"]`)?.textContent ?? ''), [testId, pattern.source] as const)
+  await page.getByTestId(testId).filter({ hasText: pattern }).waitFor()
 }
 
 describe('review confidence panel', () => {

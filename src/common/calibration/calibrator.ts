@@ -87,7 +87,9 @@ const logit = (p: number): number => Math.log(Math.max(1e-4, p) / Math.max(1e-4,
 
 function featuresOf(kind: CalibrationKind, signals: ProposalSignals, prior: number): number[] {
   if (kind === 'platt') return [logit(prior)]
-  return [logit(prior), ...SIGNAL_NAMES.map((name) => (name === 'components' ? Math.log1p(signals.components) : signals[name]))]
+  // A mask much larger or smaller than the reference's is suspect either way: |log ratio| is what a linear model can use.
+  const sizeMismatch = Math.abs(Math.log(Math.max(1e-3, signals.areaRatio)))
+  return [logit(prior), ...SIGNAL_NAMES.map((name) => (name === 'components' ? Math.log1p(signals.components) : signals[name])), sizeMismatch]
 }
 
 export function calibratedConfidence(model: CalibrationModel, signals: ProposalSignals, prior: number): number {
@@ -102,7 +104,11 @@ const LEARNED_KINDS: readonly LearnedKind[] = ['platt', 'isotonic', 'signals']
 function fitKind(kind: LearnedKind, decisions: readonly CalibrationDecision[], l2: number): Pick<CalibrationModel, 'logistic' | 'isotonic'> {
   const labels = decisions.map((d) => d.label)
   if (kind === 'isotonic') return { logistic: null, isotonic: fitIsotonic(decisions.map((d) => d.prior), labels) }
-  return { isotonic: null, logistic: fitLogistic(decisions.map((d) => featuresOf(kind, d.signals, d.prior)), labels, { l2, iterations: 25 }) }
+  const logistic = fitLogistic(decisions.map((d) => featuresOf(kind, d.signals, d.prior)), labels, { l2, iterations: 25 })
+  // Platt rescales the engine's confidence and must not turn it upside down: a few unlucky
+  // decisions can slope the wrong way, and then the base rate is all they support.
+  if (kind === 'platt' && logistic.weights[0]! < 0) return { isotonic: null, logistic: { ...logistic, weights: [0], bias: logit(labels.reduce((a, b) => a + b, 0) / labels.length) } }
+  return { isotonic: null, logistic }
 }
 
 /** Deterministic k-fold out-of-fold predictions (row i is in fold i mod k). */
@@ -151,9 +157,12 @@ export function fitCalibration(decisions: readonly CalibrationDecision[], overri
   }
   const candidates = LEARNED_KINDS.map((kind) => {
     const predictions = outOfFold(kind, decisions, options.folds, options.l2)
-    return { kind, predictions, loss: logLoss(predictions, labels), auroc: auroc(predictions, positives) }
+    const fitted = fitKind(kind, decisions, options.l2)
+    // A constant (a flat Platt curve, one isotonic block) would throw the engine's ranking away.
+    const constant = (fitted.logistic !== null && fitted.logistic.weights.every((w) => w === 0)) || (fitted.isotonic !== null && fitted.isotonic.values.length === 1)
+    return { kind, fitted, constant, predictions, loss: logLoss(predictions, labels), auroc: auroc(predictions, positives) }
   })
-  const eligible = candidates.filter((c) => c.loss < priorLoss! && (c.kind !== 'signals' || (c.auroc ?? 0) >= (priorAuroc ?? 0)))
+  const eligible = candidates.filter((c) => !c.constant && c.loss < priorLoss! && (c.kind !== 'signals' || (c.auroc ?? 0) >= (priorAuroc ?? 0)))
   if (eligible.length === 0) {
     const best = candidates.reduce((a, b) => (b.loss < a.loss ? b : a))
     const reason = `the engine's confidence: no learned model beat it on held-out decisions (best ${best.kind}: log-loss ${fixed(best.loss)} against ${fixed(priorLoss)})`
@@ -163,13 +172,20 @@ export function fitCalibration(decisions: readonly CalibrationDecision[], overri
   return {
     ...base,
     kind: best.kind,
-    ...fitKind(best.kind, decisions, options.l2),
+    ...best.fitted,
     heldOutAuroc: best.auroc,
     heldOutLogLoss: best.loss,
     heldOutBrier: brierScore(best.predictions, labels),
     reason: `${best.kind}: held-out log-loss ${fixed(best.loss)} against the engine's ${fixed(priorLoss)}, AUROC ${fixed(best.auroc)} against ${fixed(priorAuroc)}`,
     threshold: thresholdForMissRate(best.predictions, labels.map(isPresent), options.missRate),
   }
+}
+
+/** One candidate fitted on every decision, without selection (for measuring what it would do). */
+export function fitCandidate(kind: LearnedKind, decisions: readonly CalibrationDecision[], overrides: Partial<CalibrationOptions> = {}): CalibrationModel {
+  const options = { ...DEFAULT_CALIBRATION_OPTIONS, ...overrides }
+  const forced = fitCalibration(decisions, options)
+  return { ...forced, kind, ...fitKind(kind, decisions, options.l2), reason: `${kind}: fitted without selection` }
 }
 
 /** The calibration reorders the review only when it can: a learned model that beat the prior. */
