@@ -77,7 +77,7 @@ export const isGood = (label: number): boolean => label >= 0.5
 export const isPresent = (label: number): boolean => label > 0
 
 /** Enough decisions to fit and judge a model: a minimum count, with both good and bad ones. */
-export function enoughDecisions(decisions: readonly CalibrationDecision[], overrides: Partial<CalibrationOptions> = {}): boolean {
+export function enoughDecisions(decisions: readonly Pick<CalibrationDecision, 'label'>[], overrides: Partial<CalibrationOptions> = {}): boolean {
   const options = { ...DEFAULT_CALIBRATION_OPTIONS, ...overrides }
   const good = decisions.filter((d) => isGood(d.label)).length
   return decisions.length >= options.minDecisions && good >= options.minPerClass && decisions.length - good >= options.minPerClass

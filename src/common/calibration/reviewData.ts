@@ -30,31 +30,29 @@ export interface ReviewedProposal {
   readonly correctionIou?: number
 }
 
+/** The label of a reviewed proposal (null: no decision yet, or a correction whose IoU is unknown). */
+export function reviewLabel(proposal: ReviewedProposal): number | null {
+  switch (proposal.status) {
+    case 'accepted':
+      return labelFor({ kind: 'accepted' })
+    case 'rejected':
+      return labelFor({ kind: 'rejected' })
+    case 'absent':
+      return labelFor({ kind: 'absent' })
+    case 'edited':
+      return proposal.correctionIou === undefined ? null : labelFor({ kind: 'corrected', iou: proposal.correctionIou })
+    case 'proposed':
+      return null
+  }
+}
+
 /** Decisions from reviewed proposals; still-proposed ones and those without full signals are left out. */
 export function decisionsFrom(proposals: readonly ReviewedProposal[]): CalibrationDecision[] {
   const decisions: CalibrationDecision[] = []
   for (const proposal of proposals) {
     const signals = storedSignals(proposal.method)
-    if (!signals) continue
-    let label: number | null
-    switch (proposal.status) {
-      case 'accepted':
-        label = labelFor({ kind: 'accepted' })
-        break
-      case 'rejected':
-        label = labelFor({ kind: 'rejected' })
-        break
-      case 'absent':
-        label = labelFor({ kind: 'absent' })
-        break
-      case 'edited':
-        label = proposal.correctionIou === undefined ? null : labelFor({ kind: 'corrected', iou: proposal.correctionIou })
-        break
-      case 'proposed':
-        label = null
-        break
-    }
-    if (label !== null) decisions.push({ signals, prior: proposal.confidence, label })
+    const label = reviewLabel(proposal)
+    if (signals && label !== null) decisions.push({ signals, prior: proposal.confidence, label })
   }
   return decisions
 }

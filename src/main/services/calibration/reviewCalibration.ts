@@ -8,7 +8,7 @@
  */
 import { calibratedConfidence, enoughDecisions, fitCalibration, isPresent, ordersReview, type CalibrationModel, type CalibrationOptions } from '../../../common/calibration/calibrator'
 import { thresholdForMissRate } from '../../../common/calibration/metrics'
-import { confidenceHistogram, decisionsFrom, storedSignals, type ConfidenceHistogram, type ReviewedProposal } from '../../../common/calibration/reviewData'
+import { confidenceHistogram, decisionsFrom, reviewLabel, storedSignals, type ConfidenceHistogram, type ReviewedProposal } from '../../../common/calibration/reviewData'
 import type { CalibrationAbsentThresholdInfo } from '../../../common/ipc/dto/calibration'
 import { decompressRle, rleIou } from '../../../common/mask'
 import type { Project } from '../store/index'
@@ -46,7 +46,11 @@ export function refitCalibration(project: Project, categoryId: number, options: 
  */
 export function absentThresholdForMissRate(project: Project, categoryId: number, missRate: number, options: Partial<CalibrationOptions> = {}): CalibrationAbsentThresholdInfo {
   if (!(missRate >= 0 && missRate < 1)) throw new RangeError(`missRate must be at least 0 and below 1 (got ${missRate})`)
-  const decisions = decisionsFrom(reviewed(project.calibration.proposals(categoryId)))
+  // Signals are not needed here: the threshold applies to the engine's confidence alone.
+  const decisions = reviewed(project.calibration.proposals(categoryId)).flatMap((row) => {
+    const label = reviewLabel(row)
+    return label === null ? [] : [{ prior: row.confidence, label }]
+  })
   const present = decisions.filter((d) => isPresent(d.label))
   // Too few decisions (or of one kind only): no threshold the user could trust.
   if (!enoughDecisions(decisions, options) || present.length === 0) return { missRate, threshold: null, decisions: decisions.length, present: present.length, missed: 0 }

@@ -159,4 +159,17 @@ describe('the absent threshold for a miss rate', () => {
     expect(() => absentThresholdForMissRate(project, category.id, 1)).toThrow(/missRate/)
     project.close()
   })
+
+  it('needs no signals: proposals stored without them count too', () => {
+    const project = newProject()
+    const category = project.categories.create({ name: 'cup' })
+    const images = addImages(project, 12)
+    const proposals = images.map((image, i) =>
+      project.annotations.create({ imageId: image.id, categoryId: category.id, mask: storedMaskFromBinary(box(0, 0, 5, 5)), status: 'proposed', source: 'persam', score: i < 6 ? 0.7 + i / 100 : 0.2 }),
+    )
+    project.annotations.setStatus(proposals.slice(0, 6).map((p) => p.id), 'accepted')
+    project.annotations.setStatus(proposals.slice(6).map((p) => p.id), 'rejected')
+    expect(absentThresholdForMissRate(project, category.id, 0.05)).toEqual({ missRate: 0.05, threshold: 0.7, decisions: 12, present: 6, missed: 0 })
+    project.close()
+  })
 })
