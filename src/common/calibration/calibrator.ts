@@ -92,9 +92,11 @@ function featuresOf(kind: CalibrationKind, signals: ProposalSignals, prior: numb
   return [logit(prior), ...SIGNAL_NAMES.map((name) => (name === 'components' ? Math.log1p(signals.components) : signals[name])), sizeMismatch]
 }
 
-export function calibratedConfidence(model: CalibrationModel, signals: ProposalSignals, prior: number): number {
+/** Platt and isotonic read the prior only; without signals (older records) the signals model falls back to the prior. */
+export function calibratedConfidence(model: CalibrationModel, signals: ProposalSignals | null, prior: number): number {
   if (model.kind === 'isotonic' && model.isotonic) return predictIsotonic(model.isotonic, prior)
-  if (model.kind === 'prior' || !model.logistic) return prior
+  if (model.kind === 'prior' || !model.logistic || (model.kind === 'signals' && !signals)) return prior
+  if (!signals) return predictLogistic(model.logistic, [logit(prior)])
   return predictLogistic(model.logistic, featuresOf(model.kind, signals, prior))
 }
 

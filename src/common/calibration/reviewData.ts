@@ -87,8 +87,7 @@ export function confidenceHistogram(model: CalibrationModel, proposals: readonly
   const counts = new Array<number>(bins).fill(0)
   let above = 0
   for (const proposal of proposals) {
-    const signals = storedSignals(proposal.method)
-    const score = signals ? calibratedConfidence(model, signals, proposal.confidence) : proposal.confidence
+    const score = calibratedConfidence(model, storedSignals(proposal.method), proposal.confidence)
     counts[Math.min(bins - 1, Math.max(0, Math.floor(score * bins)))]!++
     if (score >= model.threshold) above++
   }

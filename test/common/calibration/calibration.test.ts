@@ -122,6 +122,8 @@ describe('calibration from review decisions', () => {
     expect(model.heldOutBrier!).toBeLessThan(model.priorBrier!)
     expect(calibratedConfidence(model, signals(), 0.81)).toBeLessThan(0.3)
     expect(calibratedConfidence(model, signals(), 0.94)).toBeGreaterThan(0.7)
+    // Rescaling reads the prior only, so a record without signals is rescaled the same way.
+    expect(calibratedConfidence(model, null, 0.81)).toBe(calibratedConfidence(model, signals(), 0.81))
   })
 })
 

@@ -67,10 +67,9 @@ function pending(project: Project, categoryId: number) {
   return project.calibration.proposals(categoryId).filter((proposal) => proposal.status === 'proposed')
 }
 
-/** The calibrated confidence of a stored proposal (the prior when its record lacks signals). */
+/** The calibrated confidence of a stored proposal (records without signals: see calibratedConfidence). */
 export function proposalConfidence(model: CalibrationModel, proposal: { confidence: number; method: unknown }): number {
-  const signals = storedSignals(proposal.method)
-  return signals ? calibratedConfidence(model, signals, proposal.confidence) : proposal.confidence
+  return calibratedConfidence(model, storedSignals(proposal.method), proposal.confidence)
 }
 
 export function reviewHistogram(project: Project, categoryId: number, bins = 20): ConfidenceHistogram {
