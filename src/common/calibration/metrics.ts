@@ -45,3 +45,10 @@ export function thresholdForMissRate(scores: readonly number[], positives: reado
   // Everything strictly below positive[allowed] is missed: exactly `allowed` positives at most.
   return positive[allowed]!
 }
+
+/** Mean squared difference between probabilities and (possibly soft) labels. */
+export function brierScore(probabilities: readonly number[], labels: readonly number[]): number {
+  let sum = 0
+  for (let i = 0; i < probabilities.length; i++) sum += (probabilities[i]! - labels[i]!) ** 2
+  return sum / Math.max(1, probabilities.length)
+}

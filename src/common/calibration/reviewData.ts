@@ -5,7 +5,8 @@
  */
 import type { AnnotationStatus } from '../ipc/dto/annotation'
 import { SIGNAL_NAMES, type ProposalSignals } from '../persam/signals'
-import { calibratedConfidence, labelFor, type CalibrationDecision, type CalibrationModel } from './calibrator'
+import type { CalibrationReport } from '../ipc/dto/calibration'
+import { calibratedConfidence, labelFor, ordersReview, type CalibrationDecision, type CalibrationModel } from './calibrator'
 
 /**
  * The signals stored with a proposal, or null when the record predates some of them (the
@@ -29,31 +30,29 @@ export interface ReviewedProposal {
   readonly correctionIou?: number
 }
 
+/** The label of a reviewed proposal (null: no decision yet, or a correction whose IoU is unknown). */
+export function reviewLabel(proposal: ReviewedProposal): number | null {
+  switch (proposal.status) {
+    case 'accepted':
+      return labelFor({ kind: 'accepted' })
+    case 'rejected':
+      return labelFor({ kind: 'rejected' })
+    case 'absent':
+      return labelFor({ kind: 'absent' })
+    case 'edited':
+      return proposal.correctionIou === undefined ? null : labelFor({ kind: 'corrected', iou: proposal.correctionIou })
+    case 'proposed':
+      return null
+  }
+}
+
 /** Decisions from reviewed proposals; still-proposed ones and those without full signals are left out. */
 export function decisionsFrom(proposals: readonly ReviewedProposal[]): CalibrationDecision[] {
   const decisions: CalibrationDecision[] = []
   for (const proposal of proposals) {
     const signals = storedSignals(proposal.method)
-    if (!signals) continue
-    let label: number | null
-    switch (proposal.status) {
-      case 'accepted':
-        label = labelFor({ kind: 'accepted' })
-        break
-      case 'rejected':
-        label = labelFor({ kind: 'rejected' })
-        break
-      case 'absent':
-        label = labelFor({ kind: 'absent' })
-        break
-      case 'edited':
-        label = proposal.correctionIou === undefined ? null : labelFor({ kind: 'corrected', iou: proposal.correctionIou })
-        break
-      case 'proposed':
-        label = null
-        break
-    }
-    if (label !== null) decisions.push({ signals, prior: proposal.confidence, label })
+    const label = reviewLabel(proposal)
+    if (signals && label !== null) decisions.push({ signals, prior: proposal.confidence, label })
   }
   return decisions
 }
@@ -68,6 +67,18 @@ export interface ConfidenceHistogram {
   /** The model's held-out AUROC on the decisions it was fitted on (null before it is fitted). */
   readonly accuracy: number | null
   readonly decisions: number
+  readonly report: CalibrationReport
+}
+
+export function calibrationReport(model: CalibrationModel): CalibrationReport {
+  return {
+    reason: model.reason,
+    heldOutAuroc: model.heldOutAuroc,
+    priorAuroc: model.priorAuroc,
+    heldOutBrier: model.heldOutBrier,
+    priorBrier: model.priorBrier,
+    ordersReview: ordersReview(model),
+  }
 }
 
 /** The review panel's histogram of (calibrated) confidences over pending proposals. */
@@ -76,10 +87,9 @@ export function confidenceHistogram(model: CalibrationModel, proposals: readonly
   const counts = new Array<number>(bins).fill(0)
   let above = 0
   for (const proposal of proposals) {
-    const signals = storedSignals(proposal.method)
-    const score = signals ? calibratedConfidence(model, signals, proposal.confidence) : proposal.confidence
+    const score = calibratedConfidence(model, storedSignals(proposal.method), proposal.confidence)
     counts[Math.min(bins - 1, Math.max(0, Math.floor(score * bins)))]!++
     if (score >= model.threshold) above++
   }
-  return { counts, threshold: model.threshold, above, below: proposals.length - above, kind: model.kind, accuracy: model.kind === 'prior' ? null : model.heldOutAuroc, decisions: model.decisions }
+  return { counts, threshold: model.threshold, above, below: proposals.length - above, kind: model.kind, accuracy: model.kind === 'prior' ? null : model.heldOutAuroc, decisions: model.decisions, report: calibrationReport(model) }
 }

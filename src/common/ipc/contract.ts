@@ -8,7 +8,7 @@ import { z } from 'zod'
 import type * as T from './types'
 import { ANNOTATION_STATUSES, EXECUTION_PROVIDERS, EXPORT_FORMATS, IMAGE_STATES } from './types'
 import { MAX_PROMPT_POINTS } from './limits'
-import type { CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
+import type { CalibrationAbsentThresholdInfo, CalibrationAcceptAllInfo, CalibrationHistogramInfo } from './dto/calibration'
 import type { SequenceFrameInfo, SequenceInfo, SequenceTrackingEvent, TimelineFrame } from './dto/sequence'
 import type { VideoProbeInfo } from './dto/video'
 
@@ -191,10 +191,14 @@ export const invokeChannels = {
   'annotation:setReference': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, isReference: z.boolean() }).strict()),
   'annotation:setCategory': invoke<T.AnnotationInfo>()(z.object({ annotationId: id, categoryId: id }).strict()),
 
-  /** Calibration: refits the category's review model and returns the pending proposals' confidence histogram. */
-  'calibration:histogram': invoke<CalibrationHistogramInfo>()(z.object({ categoryId: id, bins: z.number().int().min(1).max(100).default(20) }).strict()),
+  /** Calibration: refits the category's review model and returns the pending proposals' confidence histogram; the accept-all preview is at `acceptAbove` (default: the threshold). */
+  'calibration:histogram': invoke<CalibrationHistogramInfo>()(
+    z.object({ categoryId: id, bins: z.number().int().min(1).max(100).default(20), acceptAbove: z.number().min(0).max(1).optional() }).strict(),
+  ),
   /** Calibration: accepts every pending proposal at or above `threshold` (calibrated) as one undo step. */
   'calibration:acceptAll': invoke<CalibrationAcceptAllInfo>()(z.object({ categoryId: id, threshold: z.number().min(0).max(1) }).strict()),
+  /** Calibration: the absent threshold (engine confidence) that meets `missRate` on the category's review decisions; null until there are enough. */
+  'calibration:absentThreshold': invoke<CalibrationAbsentThresholdInfo>()(z.object({ categoryId: id, missRate: z.number().min(0).max(0.5) }).strict()),
 
   'history:state': invoke<T.HistoryState>()(empty),
   'history:undo': invoke<T.HistoryStep | null>()(empty),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { acceptAllEstimate, calibratedConfidence, fitCalibration, labelFor, type CalibrationDecision } from '../../../src/common/calibration/calibrator'
+import { fitIsotonic, predictIsotonic } from '../../../src/common/calibration/isotonic'
 import { fitLogistic, predictLogistic } from '../../../src/common/calibration/logistic'
 import { auroc, logLoss, thresholdForMissRate } from '../../../src/common/calibration/metrics'
 import type { ProposalSignals } from '../../../src/common/persam/signals'
@@ -89,5 +90,52 @@ describe('calibration from review decisions', () => {
     const estimate = acceptAllEstimate(model, decisions, 0.5)
     expect(estimate.count).toBeGreaterThan(0)
     expect(estimate.expectedWrong).toBeLessThan(estimate.count * 0.5)
+  })
+
+  const noise = (rng: Random): ProposalSignals =>
+    signals({ peak: rng.range(0.5, 1), peakValue: rng.range(0.5, 1), predictedIou: rng.range(0.5, 1), featureSimilarity: rng.range(0.5, 1), stability: rng.range(0.5, 1), areaFraction: rng.range(0, 0.2), areaRatio: rng.range(0.5, 2) })
+
+  it('keeps the prior when no learned model beats it on held-out decisions, and says so', () => {
+    const rng = new Random(5)
+    // The prior is already a calibrated probability; the signals are noise.
+    const decisions: CalibrationDecision[] = Array.from({ length: 40 }, () => {
+      const p = rng.range(0.02, 0.98)
+      return { signals: noise(rng), prior: p, label: rng.next() < p ? 1 : 0 }
+    })
+    const model = fitCalibration(decisions)
+    expect(model.kind).toBe('prior')
+    expect(model.reason).toMatch(/no learned model beat it on held-out decisions/)
+    expect(model.heldOutAuroc).toBe(model.priorAuroc)
+    expect(model.priorBrier!).toBeGreaterThan(0)
+    expect(calibratedConfidence(model, decisions[0]!.signals, 0.42)).toBe(0.42)
+  })
+
+  it('rescales a prior that ranks well but is not a probability, without reordering', () => {
+    const rng = new Random(6)
+    const decisions: CalibrationDecision[] = Array.from({ length: 40 }, () => {
+      const good = rng.chance(0.5)
+      return { signals: noise(rng), prior: good ? rng.range(0.86, 0.95) : rng.range(0.8, 0.88), label: good ? 1 : 0 }
+    })
+    const model = fitCalibration(decisions)
+    expect(['platt', 'isotonic']).toContain(model.kind)
+    expect(model.heldOutLogLoss!).toBeLessThan(logLoss(decisions.map((d) => d.prior), decisions.map((d) => d.label)))
+    expect(model.heldOutBrier!).toBeLessThan(model.priorBrier!)
+    expect(calibratedConfidence(model, signals(), 0.81)).toBeLessThan(0.3)
+    expect(calibratedConfidence(model, signals(), 0.94)).toBeGreaterThan(0.7)
+    // Rescaling reads the prior only, so a record without signals is rescaled the same way.
+    expect(calibratedConfidence(model, null, 0.81)).toBe(calibratedConfidence(model, signals(), 0.81))
+  })
+})
+
+describe('isotonic regression', () => {
+  it('pools adjacent violators into a non-decreasing step function, equal scores sharing a value', () => {
+    const model = fitIsotonic([0.1, 0.2, 0.3, 0.4, 0.4, 0.5], [0, 1, 0, 1, 0, 1])
+    expect(model.values).toEqual([0, 0.5, 0.5, 1])
+    expect(model.bounds).toEqual([0.1, 0.3, 0.4, 0.5])
+    expect(predictIsotonic(model, 0.05, 0)).toBe(0)
+    expect(predictIsotonic(model, 0.35, 0)).toBe(0.5)
+    expect(predictIsotonic(model, 0.9, 0)).toBe(1)
+    expect(predictIsotonic(model, 0.9)).toBeLessThan(1)
+    expect(() => fitIsotonic([0.1], [])).toThrow(/as many labels as scores/)
   })
 })

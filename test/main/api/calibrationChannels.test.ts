@@ -15,6 +15,10 @@ describe('calibration channels', () => {
       const histogram = await api.call('calibration:histogram', { categoryId: category!.id, bins: 10 })
       expect(histogram).toMatchObject({ kind: 'prior', accuracy: null, threshold: 0.78, above: 0, below: 0, decisions: 0, acceptAll: { accepted: 0, expectedWrong: 0 } })
       expect(histogram.counts).toEqual(new Array(10).fill(0))
+      expect(histogram.report).toMatchObject({ ordersReview: false, heldOutAuroc: null, priorAuroc: null })
+      expect(histogram.report.reason).toMatch(/0 of 10 decisions/)
+      expect(await api.call('calibration:absentThreshold', { categoryId: category!.id, missRate: 0.05 })).toEqual({ missRate: 0.05, threshold: null, decisions: 0, present: 0, missed: 0 })
+      await expect(api.call('calibration:absentThreshold', { categoryId: category!.id, missRate: 0.9 })).rejects.toThrow(/missRate/)
       expect(await api.call('calibration:acceptAll', { categoryId: category!.id, threshold: 0.5 })).toEqual({ accepted: 0, expectedWrong: 0 })
       await expect(api.call('calibration:acceptAll', { categoryId: category!.id, threshold: 1.5 })).rejects.toThrow(/threshold/)
     } finally {

@@ -65,6 +65,9 @@ export class FakeStudio implements StudioApi {
   modelState: ModelState = { activeModelId: 'toy', loadState: 'ready', requestedProvider: 'auto', activeProvider: 'cpu', attempts: [], error: null }
   /** How many images project:create's import job announces. */
   importTotal = 0
+  /** The calibration the fake core reports: the prior (scores as they are) with this absent threshold; absentThreshold's answer for any miss rate. */
+  calibrationThreshold = 0.5
+  absentThresholdAnswer: { threshold: number | null; decisions: number; present: number; missed: number } = { threshold: null, decisions: 0, present: 0, missed: 0 }
   private readonly listeners = new Map<string, Set<(payload: never) => void>>()
   private readonly held = new Set<InvokeChannel>()
   private readonly heldCalls: HeldCall[] = []
@@ -150,6 +153,10 @@ export class FakeStudio implements StudioApi {
 
   requestsTo<C extends InvokeChannel>(channel: C): RequestOf<C>[] {
     return this.calls.filter((call) => call.channel === channel).map((call) => call.request as RequestOf<C>)
+  }
+
+  private pendingProposals(categoryId: number): AnnotationInfo[] {
+    return [...this.annotations.values()].filter((a) => a.categoryId === categoryId && a.status === 'proposed')
   }
 
   addAnnotation(partial: Partial<AnnotationInfo> & { imageId: number; box?: PixelBox }): AnnotationInfo {
@@ -388,6 +395,37 @@ export class FakeStudio implements StudioApi {
     },
     'annotation:markImageAbsent': ({ imageId, categoryId }) =>
       this.history.record('Mark absent', [imageId], () => this.addAnnotation({ imageId, categoryId, status: 'absent', mask: null, bbox: null, area: 0 })),
+    /** As the core with the prior in use: pending proposals binned by score; "accept all" is one history step. */
+    'calibration:histogram': ({ categoryId, bins: requested, acceptAbove }) => {
+      const bins = requested ?? 20
+      const scores = this.pendingProposals(categoryId).map((a) => a.score ?? 0)
+      const counts = new Array<number>(bins).fill(0)
+      for (const score of scores) counts[Math.min(bins - 1, Math.floor(score * bins))]!++
+      const above = scores.filter((s) => s >= this.calibrationThreshold).length
+      const at = acceptAbove ?? this.calibrationThreshold
+      const chosen = scores.filter((s) => s >= at)
+      return {
+        counts,
+        threshold: this.calibrationThreshold,
+        above,
+        below: scores.length - above,
+        kind: 'prior',
+        accuracy: null,
+        decisions: [...this.annotations.values()].filter((a) => a.categoryId === categoryId && a.status !== 'proposed').length,
+        report: { reason: "the engine's confidence: 0 of 10 decisions so far", heldOutAuroc: null, priorAuroc: null, heldOutBrier: null, priorBrier: null, ordersReview: false },
+        acceptAbove: at,
+        acceptAll: { accepted: chosen.length, expectedWrong: chosen.reduce((sum, s) => sum + (1 - s), 0) },
+      }
+    },
+    'calibration:acceptAll': ({ categoryId, threshold }) => {
+      const chosen = this.pendingProposals(categoryId).filter((a) => (a.score ?? 0) >= threshold)
+      if (chosen.length === 0) return { accepted: 0, expectedWrong: 0 }
+      return this.history.record(`Accept ${chosen.length} at or above ${threshold.toFixed(2)}`, [...new Set(chosen.map((a) => a.imageId))], () => {
+        for (const a of chosen) this.annotations.set(a.id, { ...a, status: 'accepted' })
+        return { accepted: chosen.length, expectedWrong: chosen.reduce((sum, a) => sum + (1 - (a.score ?? 0)), 0) }
+      })
+    },
+    'calibration:absentThreshold': ({ missRate }) => ({ missRate, ...this.absentThresholdAnswer }),
     'propagation:start': ({ categoryId, method }) => {
       if (!this.categoryList().some((c) => c.id === categoryId && c.referenceCount > 0)) {
         throw new StudioError('invalid-input', 'the category has no reference mask: mark the object and use it as reference first')

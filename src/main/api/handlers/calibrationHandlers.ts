@@ -1,20 +1,21 @@
 /** calibration:* channels: the review queue's calibrated confidence for a category. */
-import { acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
+import { absentThresholdForMissRate, acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
 import { historyState } from '../dto'
 
-type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll'
+type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll' | 'calibration:absentThreshold'
 
 export function calibrationHandlers(context: StudioContext): Pick<Handlers, CalibrationChannels> {
   const { events } = context.options
   return {
-    'calibration:histogram': ({ categoryId, bins }) => {
+    'calibration:histogram': ({ categoryId, bins, acceptAbove }) => {
       const { project } = context.requireSession()
       project.categories.require(categoryId)
       refitCalibration(project, categoryId)
       const histogram = reviewHistogram(project, categoryId, bins)
-      return { ...histogram, acceptAll: previewAcceptAll(project, categoryId, histogram.threshold) }
+      const at = acceptAbove ?? histogram.threshold
+      return { ...histogram, acceptAbove: at, acceptAll: previewAcceptAll(project, categoryId, at) }
     },
     'calibration:acceptAll': ({ categoryId, threshold }) => {
       const { project } = context.requireSession()
@@ -25,6 +26,11 @@ export function calibrationHandlers(context: StudioContext): Pick<Handlers, Cali
         events.emit('history:changed', historyState(project))
       }
       return result
+    },
+    'calibration:absentThreshold': ({ categoryId, missRate }) => {
+      const { project } = context.requireSession()
+      project.categories.require(categoryId)
+      return absentThresholdForMissRate(project, categoryId, missRate)
     },
   }
 }

@@ -3,18 +3,59 @@
  * decisions stored so far, the histogram the review panel shows, and "accept all at or above X"
  * as one undo step with the number of those the model expects to be wrong.
  *
- * Edited proposals give no decision yet: the store keeps only the final mask, so the IoU between
- * the proposal and its correction is unknown here.
+ * A corrected proposal's label is the IoU between the mask the engine proposed (kept by the store
+ * on the first correction) and the mask the person kept.
  */
-import { calibratedConfidence, fitCalibration, type CalibrationModel, type CalibrationOptions } from '../../../common/calibration/calibrator'
-import { confidenceHistogram, decisionsFrom, storedSignals, type ConfidenceHistogram } from '../../../common/calibration/reviewData'
+import { calibratedConfidence, enoughDecisions, fitCalibration, isPresent, ordersReview, type CalibrationModel, type CalibrationOptions } from '../../../common/calibration/calibrator'
+import { thresholdForMissRate } from '../../../common/calibration/metrics'
+import { confidenceHistogram, decisionsFrom, reviewLabel, storedSignals, type ConfidenceHistogram, type ReviewedProposal } from '../../../common/calibration/reviewData'
+import type { CalibrationAbsentThresholdInfo } from '../../../common/ipc/dto/calibration'
+import { decompressRle, rleIou } from '../../../common/mask'
 import type { Project } from '../store/index'
+type ProposalRow = ReturnType<Project['calibration']['proposals']>[number]
 
-/** Fits the category's model on its decisions and stores it. */
+/** IoU between the proposed mask and the kept one (0 when the correction removed the mask). */
+export function correctionIou(correction: NonNullable<ProposalRow['correction']>): number {
+  if (correction.final === null) return 0
+  const size = correction.size
+  return rleIou(decompressRle({ size, counts: correction.proposed }, 'proposal_rle'), decompressRle({ size, counts: correction.final }, 'rle'))
+}
+
+function reviewed(rows: readonly ProposalRow[]): ReviewedProposal[] {
+  return rows.map((row) => (row.correction ? { ...row, correctionIou: correctionIou(row.correction) } : row))
+}
+
+/**
+ * Fits the category's model on its decisions, stores it, and sets the review order of its
+ * pending proposals: by the calibrated confidence when a learned model beat the engine's,
+ * otherwise back to the engine's.
+ */
 export function refitCalibration(project: Project, categoryId: number, options: Partial<CalibrationOptions> = {}): CalibrationModel {
-  const model = fitCalibration(decisionsFrom(project.calibration.proposals(categoryId)), options)
+  const rows = project.calibration.proposals(categoryId)
+  const model = fitCalibration(decisionsFrom(reviewed(rows)), options)
   project.calibration.save(categoryId, model)
+  const scores = ordersReview(model) ? new Map(rows.filter((row) => row.status === 'proposed').map((row) => [row.id, proposalConfidence(model, row)])) : null
+  project.calibration.setReviewScores(categoryId, scores)
   return model
+}
+
+/**
+ * The absent threshold on the engine's confidence (what propagation compares) that would have
+ * missed at most `missRate` of the proposals whose object was there, among the decisions so far.
+ * Null until there are enough decisions of both kinds to fit a calibration.
+ */
+export function absentThresholdForMissRate(project: Project, categoryId: number, missRate: number, options: Partial<CalibrationOptions> = {}): CalibrationAbsentThresholdInfo {
+  if (!(missRate >= 0 && missRate < 1)) throw new RangeError(`missRate must be at least 0 and below 1 (got ${missRate})`)
+  // Signals are not needed here: the threshold applies to the engine's confidence alone.
+  const decisions = reviewed(project.calibration.proposals(categoryId)).flatMap((row) => {
+    const label = reviewLabel(row)
+    return label === null ? [] : [{ prior: row.confidence, label }]
+  })
+  const present = decisions.filter((d) => isPresent(d.label))
+  // Too few decisions (or of one kind only): no threshold the user could trust.
+  if (!enoughDecisions(decisions, options) || present.length === 0) return { missRate, threshold: null, decisions: decisions.length, present: present.length, missed: 0 }
+  const threshold = thresholdForMissRate(decisions.map((d) => d.prior), decisions.map((d) => isPresent(d.label)), missRate)
+  return { missRate, threshold, decisions: decisions.length, present: present.length, missed: present.filter((d) => d.prior < threshold).length }
 }
 
 /** The stored model, or the prior when none was fitted. */
@@ -26,10 +67,9 @@ function pending(project: Project, categoryId: number) {
   return project.calibration.proposals(categoryId).filter((proposal) => proposal.status === 'proposed')
 }
 
-/** The calibrated confidence of a stored proposal (the prior when its record lacks signals). */
+/** The calibrated confidence of a stored proposal (records without signals: see calibratedConfidence). */
 export function proposalConfidence(model: CalibrationModel, proposal: { confidence: number; method: unknown }): number {
-  const signals = storedSignals(proposal.method)
-  return signals ? calibratedConfidence(model, signals, proposal.confidence) : proposal.confidence
+  return calibratedConfidence(model, storedSignals(proposal.method), proposal.confidence)
 }
 
 export function reviewHistogram(project: Project, categoryId: number, bins = 20): ConfidenceHistogram {

@@ -8,7 +8,7 @@
  * calibration is fitted on the decisions so far and judged on the same held-out proposals (those
  * after the last checkpoint), next to the prior on those proposals.
  */
-import { calibratedConfidence, fitCalibration, labelFor, type CalibrationDecision, type CalibrationKind } from '../../../common/calibration/calibrator'
+import { calibratedConfidence, fitCalibration, fitCandidate, labelFor, type CalibrationDecision, type CalibrationKind } from '../../../common/calibration/calibrator'
 import { auroc } from '../../../common/calibration/metrics'
 import { Random } from '../../../common/synthetic/random'
 import type { CollectedProposal } from './proposalCollection'
@@ -44,6 +44,8 @@ export interface CheckpointResult {
   /** The model's own cross-validated AUROC on its decisions (what the studio would show). */
   readonly selfReportedAuroc: number | null
   readonly learnedAuroc: number | null
+  /** Held-out AUROC of the signals model fitted on the same decisions without selection (null before enough decisions): what learning could have done. */
+  readonly signalsAuroc: number | null
   readonly threshold: number
   readonly verdicts: Verdicts
   /**
@@ -106,6 +108,7 @@ export function simulateAnnotator(proposals: readonly CollectedProposal[], overr
   const checkpoints = options.checkpoints.map((n): CheckpointResult => {
     const model = fitCalibration(decisions.slice(0, n), { missRate: options.missRate, priorThreshold: options.priorThreshold })
     const scores = heldOut.map((p) => calibratedConfidence(model, p.signals, p.prior))
+    const signalsModel = model.decisions >= 10 && model.good >= 3 && model.decisions - model.good >= 3 ? fitCandidate('signals', decisions.slice(0, n)) : null
     let count = 0
     let accepted = 0
     let expectedAccepted = 0
@@ -122,6 +125,7 @@ export function simulateAnnotator(proposals: readonly CollectedProposal[], overr
       kind: model.kind,
       selfReportedAuroc: model.heldOutAuroc,
       learnedAuroc: auroc(scores, good),
+      signalsAuroc: signalsModel ? auroc(heldOut.map((p) => calibratedConfidence(signalsModel, p.signals, p.prior)), good) : null,
       threshold: model.threshold,
       verdicts: verdicts(heldOut, scores, model.threshold),
       acceptAll: { count, accepted, expectedAccepted, labelSum },
@@ -139,15 +143,21 @@ export function simulateAnnotator(proposals: readonly CollectedProposal[], overr
 const fixed = (value: number | null, digits = 3): string => (value === null ? 'n/a' : value.toFixed(digits))
 const share = (a: number, b: number): string => `${a}/${b}`
 
-export function formatSimulationTable(results: readonly { recipe: string; result: SimulationResult }[]): string {
-  const lines = ['| recipe | confidence | decisions | kind | AUROC held-out (self-reported) | threshold | absent left empty | present given a mask | accept all >= 0.9: accepted / count | estimated good (label sum) |', '|---|---|---|---|---|---|---|---|---|---|']
+export function formatSimulationTable(results: readonly { recipe: string; result: SimulationResult }[], acceptAbove = DEFAULT_SIMULATION_OPTIONS.acceptAbove): string {
+  const lines = [
+    `| recipe | decisions | confidence in use | held-out AUROC: in use / engine (signals model, unselected) | self-reported AUROC | absent threshold | absent images left empty | present images given a mask | accept all >= ${acceptAbove}: count: precision (IoU >= 0.8), mean label, estimate |`,
+    '|---|---|---|---|---|---|---|---|---|',
+  ]
   for (const { recipe, result } of results) {
     const pv = result.priorVerdicts
-    lines.push(`| ${recipe} (${result.proposals} proposals, ${result.heldOut} held out) | prior | 0 | prior | ${fixed(result.priorAuroc)} | 0.78 (fixed) | ${share(pv.absentEmpty, pv.absentImages)} | ${share(pv.presentMasked, pv.presentImages)} | | |`)
+    lines.push(`| ${recipe} (${result.proposals} proposals, ${result.heldOut} held out) | 0 | engine | ${fixed(result.priorAuroc)} | | 0.78 (fixed) | ${share(pv.absentEmpty, pv.absentImages)} | ${share(pv.presentMasked, pv.presentImages)} | |`)
     for (const c of result.checkpoints) {
       const v = c.verdicts
       const a = c.acceptAll
-      lines.push(`| | learned | ${c.decisions} | ${c.kind} | ${fixed(c.learnedAuroc)} (${fixed(c.selfReportedAuroc)}) | ${fixed(c.threshold)} | ${share(v.absentEmpty, v.absentImages)} | ${share(v.presentMasked, v.presentImages)} | ${a.accepted}/${a.count} | ${a.expectedAccepted.toFixed(1)} (${a.labelSum.toFixed(1)}) |`)
+      const precision = a.count > 0 ? `${a.count}: ${fixed(a.accepted / a.count, 2)}, ${fixed(a.labelSum / a.count, 2)}, ${fixed(a.expectedAccepted / a.count, 2)}` : '0'
+      lines.push(
+        `| | ${c.decisions} | ${c.kind === 'prior' ? 'engine' : c.kind} | ${fixed(c.learnedAuroc)} / ${fixed(result.priorAuroc)} (${fixed(c.signalsAuroc)}) | ${fixed(c.selfReportedAuroc)} | ${fixed(c.threshold)} | ${share(v.absentEmpty, v.absentImages)} | ${share(v.presentMasked, v.presentImages)} | ${precision} |`,
+      )
     }
   }
   return lines.join('\n')

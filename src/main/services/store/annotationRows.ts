@@ -20,6 +20,9 @@ export interface AnnotationRow {
   score: number | null
   model_id: string | null
   method: string | null
+  /** The proposal's own mask and method, kept when it was first corrected (null otherwise). */
+  proposal_rle: string | null
+  proposal_method: string | null
   job_id: number | null
   revision: number
   created_at: number
@@ -28,7 +31,7 @@ export interface AnnotationRow {
 
 export const ANNOTATION_COLUMNS = [
   'id', 'image_id', 'category_id', 'rle', 'area', 'bbox_x', 'bbox_y', 'bbox_w', 'bbox_h', 'iscrowd', 'status',
-  'source', 'score', 'model_id', 'method', 'job_id', 'revision', 'created_at', 'updated_at',
+  'source', 'score', 'model_id', 'method', 'proposal_rle', 'proposal_method', 'job_id', 'revision', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof AnnotationRow)[]
 
 export const ANNOTATION_SELECT = `SELECT a.${ANNOTATION_COLUMNS.join(', a.')}, i.height AS image_height, i.width AS image_width

@@ -186,6 +186,7 @@ export class AnnotationRepository {
     if (patch.modelId !== undefined) after.model_id = patch.modelId
     if (patch.method !== undefined) after.method = patch.method === null ? null : JSON.stringify(patch.method)
     if (patch.mask !== undefined) Object.assign(after, maskColumns(patch.mask))
+    keepProposal(before, after)
     checkMaskOrMarker(toAnnotation(after).mask, after.status, { height: before.image_height, width: before.image_width })
     if (after.category_id !== before.category_id) {
       // A reference belongs to its category's sets; moving the annotation takes it out of them.
@@ -222,6 +223,8 @@ export class AnnotationRepository {
       score: draft.score ?? null,
       model_id: draft.modelId ?? null,
       method: draft.method === undefined || draft.method === null ? null : JSON.stringify(draft.method),
+      proposal_rle: null,
+      proposal_method: null,
       job_id: jobId,
       revision: 1,
       created_at: now,
@@ -253,6 +256,18 @@ function recountFrom(db: SqliteDatabase, firstId: number): void {
     `INSERT INTO annotation_counts(category_id, status, n) SELECT category_id, status, count(*) FROM annotations WHERE id >= ? GROUP BY category_id, status
      ON CONFLICT(category_id, status) DO UPDATE SET n = n + excluded.n`,
   ).run(firstId)
+}
+
+/**
+ * The first correction of an engine proposal keeps what the engine proposed (mask and method),
+ * so review calibration can score the proposal by its IoU with the mask the person kept.
+ */
+function keepProposal(before: AnnotationRow, after: AnnotationRow): void {
+  const isProposal = before.source !== 'manual' && before.score !== null
+  if (!isProposal || before.proposal_rle !== null || before.rle === null) return
+  if (after.rle === before.rle && after.method === before.method) return
+  after.proposal_rle = before.rle
+  after.proposal_method = before.method
 }
 
 function maskColumns(mask: StoredMask | null): Pick<AnnotationRow, 'rle' | 'area' | 'bbox_x' | 'bbox_y' | 'bbox_w' | 'bbox_h'> {

@@ -47,6 +47,8 @@ const COMMIT_VALUES: Record<InsertColumn, string> = {
   score: 's.score',
   model_id: 'NULL',
   method: 's.method',
+  proposal_rle: 'NULL',
+  proposal_method: 'NULL',
   job_id: 'NULL',
   revision: '1',
   created_at: '@now',

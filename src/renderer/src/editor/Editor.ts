@@ -12,6 +12,7 @@ import { hitTest, type MaskContains } from './hitTest'
 import { matchShortcut, type KeyInput } from './keymap'
 import { addNotice, withoutEndedNotices, type NoticeDraft } from './notices'
 import { AnnotationManager } from './managers/AnnotationManager'
+import { CalibrationController } from './managers/CalibrationController'
 import { CameraController } from './managers/CameraController'
 import { CategoryManager } from './managers/CategoryManager'
 import { DocumentManager } from './managers/DocumentManager'
@@ -41,6 +42,7 @@ export class Editor {
   readonly review = new ReviewManager(this)
   readonly jobs = new JobsController(this)
   readonly history = new HistoryManager(this)
+  readonly calibration = new CalibrationController(this)
   readonly camera = new CameraController(this)
   readonly tools = new ToolManager(this)
   readonly sequence = new SequenceController(this)
@@ -192,6 +194,7 @@ export class Editor {
   afterAnnotationsChanged(): void {
     this.track(this.documents.reloadImagePages())
     this.track(this.documents.loadCategories())
+    if (this.session.calibration) this.track(this.calibration.load())
   }
 
   /** The annotation under an image point: the smallest mask containing it. */

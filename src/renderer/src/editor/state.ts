@@ -23,6 +23,7 @@ import type {
   RecentProject,
   SegmentPreview,
 } from '../../../common/ipc/types'
+import type { CalibrationHistogramInfo } from '../../../common/ipc/dto/calibration'
 import type { ConnectionState } from './api'
 import { IDENTITY_CAMERA, type Camera } from './camera'
 import type { ImageBox, ImagePoint, Size } from './geometry'
@@ -181,6 +182,14 @@ export interface SessionState {
   readonly modelDownloads: Readonly<Record<string, string>>
   /** The last project open the core refused because it is locked elsewhere or damaged. */
   readonly openRefusal: OpenRefusal | null
+  /** The review confidence panel: its category, "accept all above" value and the last histogram read. */
+  readonly calibration: CalibrationView | null
+}
+
+export interface CalibrationView {
+  readonly categoryId: number
+  readonly acceptAbove: number
+  readonly histogram: CalibrationHistogramInfo | null
 }
 
 export interface OpenRefusal {
@@ -240,6 +249,7 @@ export function initialState(): EditorState {
       modelActions: {},
       modelDownloads: {},
       openRefusal: null,
+      calibration: null,
     },
   }
 }

@@ -42,7 +42,7 @@ const STATE_SQL = `CASE WHEN total = 0 THEN 'unlabeled' WHEN proposed > 0 THEN '
 
 /** Counters per (image, category) recomputed from the annotations table; category 0 = all. */
 const RECOUNT = `
-  WITH scoped AS (SELECT image_id, category_id, status, score FROM annotations UNION ALL SELECT image_id, 0, status, score FROM annotations),
+  WITH scoped AS (SELECT image_id, category_id, status, coalesce(review_score, score) AS score FROM annotations UNION ALL SELECT image_id, 0, status, coalesce(review_score, score) FROM annotations),
   grouped AS (
     SELECT image_id, category_id, count(*) AS total,
       sum(status = 'proposed') AS proposed, sum(status = 'accepted') AS accepted, sum(status = 'rejected') AS rejected,

@@ -17,7 +17,7 @@ const STATE = `CASE WHEN ${TOTAL} = 0 THEN 'unlabeled' WHEN n_proposed > 0 THEN 
   WHEN n_absent = ${TOTAL} THEN 'absent' ELSE 'reviewed' END`
 
 /** Counter values of a group of annotations (for set-wise recounts). */
-export const AGGREGATE_COUNTERS = `${STATUSES.map((s) => `sum(status = '${s}')`).join(', ')}, min(CASE WHEN status = 'proposed' THEN score END)`
+export const AGGREGATE_COUNTERS = `${STATUSES.map((s) => `sum(status = '${s}')`).join(', ')}, min(CASE WHEN status = 'proposed' THEN coalesce(review_score, score) END)`
 export const COUNTER_COLUMNS = `${COUNTERS.join(', ')}, min_score`
 
 /** Unscored annotations sort after every score in the review queue. */
@@ -27,11 +27,11 @@ export const SCORE_KEY = 'coalesce(score, 1e308)'
 export const REVIEW_KEY = 'coalesce(min_score, 1e308)'
 
 /** SET clause adding (sign '+') or removing ('-') one annotation of `row`'s status. */
-const bump = (row: 'NEW' | 'OLD', sign: '+' | '-'): string => STATUSES.map((s) => `n_${s} = n_${s} ${sign} (${row}.status = '${s}')`).join(', ')
+export const bump = (row: 'NEW' | 'OLD', sign: '+' | '-'): string => STATUSES.map((s) => `n_${s} = n_${s} ${sign} (${row}.status = '${s}')`).join(', ')
 
 /** The lowest proposal score of an image (optionally of one category), recomputed from the index. */
-const minScore = (image: string, category?: string): string =>
-  `(SELECT min(score) FROM annotations WHERE image_id = ${image}${category ? ` AND category_id = ${category}` : ''} AND status = 'proposed')`
+export const minScore = (image: string, category?: string, score = 'score'): string =>
+  `(SELECT min(${score}) FROM annotations WHERE image_id = ${image}${category ? ` AND category_id = ${category}` : ''} AND status = 'proposed')`
 
 /** Triggers moving image_state_counts when a counter row changes state or disappears. */
 function stateCountTriggers(table: string, category: string): string {

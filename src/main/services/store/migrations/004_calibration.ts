@@ -1,5 +1,5 @@
 /**
- * The calibration migration (version 5 once the propagation-run migration is merged as 4): the review queue's calibrated confidence, one fitted model per category, refitted as
+ * Version 4: the review queue's calibrated confidence, one fitted model per category, refitted as
  * review decisions come in. Derived from the annotations, so losing a row only costs a refit.
  */
 export const calibrationSchema = `

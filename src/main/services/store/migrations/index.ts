@@ -9,6 +9,7 @@ import { historySchema } from './002_history'
 import { jobsSchema } from './003_jobs'
 import { calibrationSchema } from './004_calibration'
 import { sequencesSchema } from './005_sequences'
+import { reviewLearningSchema } from './006_review_learning'
 
 export interface Migration {
   readonly version: number
@@ -22,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, description: 'propagation jobs with per-image progress', sql: jobsSchema },
   { version: 4, description: 'calibrated review confidence per category', sql: calibrationSchema },
   { version: 5, description: 'frame sequences (videos and frame folders)', sql: sequencesSchema },
+  { version: 6, description: 'proposal masks kept through corrections; calibrated review order', sql: reviewLearningSchema },
 ]
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version

@@ -1,8 +1,11 @@
 /**
  * Propagate: method (PerSAM or PerSAM-F), scope, maximum instances, absent threshold; then the job
- * starts. The threshold shown is the one used; unchecked, no image is marked absent.
+ * starts. The threshold shown is the one used; unchecked, no image is marked absent. Once the
+ * category has enough review decisions, the threshold can be set from a miss rate instead: the
+ * highest threshold that would have missed at most that share of the objects found so far.
  */
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
+import type { CalibrationAbsentThresholdInfo } from '../../../../common/ipc/dto/calibration'
 import { DEFAULT_ABSENT_THRESHOLD } from '../../../../common/persam/confidence'
 import { DEFAULT_PROPAGATION } from '../../editor/managers/JobsController'
 import type { PropagationSettings } from '../../editor/state'
@@ -25,6 +28,21 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false)
   const category = categories.find((c) => c.id === settings.categoryId)
   const change = (patch: Partial<PropagationSettings>) => setSettings((s) => ({ ...s, ...patch }))
+  const [missRatePercent, setMissRatePercent] = useState<number | null>(null)
+  const [fromMissRate, setFromMissRate] = useState<CalibrationAbsentThresholdInfo | null>(null)
+
+  useEffect(() => {
+    if (missRatePercent === null) return setFromMissRate(null)
+    let current = true
+    void editor.calibration.absentThreshold(settings.categoryId, missRatePercent / 100).then((info) => {
+      if (!current || !info) return
+      setFromMissRate(info)
+      if (info.threshold !== null) setSettings((s) => ({ ...s, absentThreshold: info.threshold }))
+    })
+    return () => {
+      current = false
+    }
+  }, [editor, settings.categoryId, missRatePercent])
 
   return (
     <Modal title="Propagate to other images" onClose={onClose} testId="propagate-dialog">
@@ -92,7 +110,10 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
             <input
               type="checkbox"
               checked={settings.absentThreshold !== null}
-              onChange={(event) => change({ absentThreshold: event.target.checked ? DEFAULT_ABSENT_THRESHOLD : null })}
+              onChange={(event) => {
+                change({ absentThreshold: event.target.checked ? DEFAULT_ABSENT_THRESHOLD : null })
+                if (!event.target.checked) setMissRatePercent(null)
+              }}
               data-testid="propagate-absent-enabled"
             />{' '}
             Mark images absent below a confidence of
@@ -108,6 +129,36 @@ export function PropagateDialog({ onClose }: { onClose: () => void }) {
             data-testid="propagate-absent-threshold"
           />
         </label>
+        {settings.absentThreshold !== null ? (
+          <label className="field">
+            <span>
+              <input
+                type="checkbox"
+                checked={missRatePercent !== null}
+                onChange={(event) => setMissRatePercent(event.target.checked ? 5 : null)}
+                data-testid="propagate-miss-rate-enabled"
+              />{' '}
+              Set it for a miss rate of (%)
+            </span>
+            <input
+              type="number"
+              min={0}
+              max={50}
+              step={1}
+              disabled={missRatePercent === null}
+              value={missRatePercent ?? 5}
+              onChange={(event) => setMissRatePercent(Math.max(0, Math.min(50, Number(event.target.value) || 0)))}
+              data-testid="propagate-miss-rate"
+            />
+            {fromMissRate ? (
+              <span className="muted small" data-testid="propagate-miss-rate-result">
+                {fromMissRate.threshold === null
+                  ? `Needs more review decisions of this category (${fromMissRate.decisions} so far, with good and bad ones).`
+                  : `Threshold ${fromMissRate.threshold.toFixed(2)}: of the ${fromMissRate.present} objects found among ${fromMissRate.decisions} review decisions, it would have missed ${fromMissRate.missed}.`}
+              </span>
+            ) : null}
+          </label>
+        ) : null}
         <div className="row end">
           <button type="button" onClick={onClose}>
             Cancel

@@ -5,6 +5,7 @@ import { useEditor } from '../editorContext'
 import { SequencePanel } from '../sequence/SequencePanel'
 import { AnnotationPanel } from './AnnotationPanel'
 import { CategoriesPanel } from './CategoriesPanel'
+import { ConfidencePanel } from './ConfidencePanel'
 import { ImageFilters } from './ImageFilters'
 import { ImageList } from './ImageList'
 import { JobProgress } from './JobProgress'
@@ -34,6 +35,7 @@ export function Workspace({ bitmaps }: { bitmaps: MaskBitmaps }) {
       </main>
       <aside className="sidebar sidebar--right" aria-label="Categories and annotations">
         <CategoriesPanel />
+        <ConfidencePanel />
         <AnnotationPanel />
       </aside>
     </div>
