@@ -1,5 +1,6 @@
 /** Fixtures for the backup and damage tests: a closed project with real masks, and a way to break its file. */
-import { closeSync, openSync, statSync, writeSync } from 'node:fs'
+import { closeSync, openSync, writeSync } from 'node:fs'
+import Database from 'better-sqlite3'
 import path from 'node:path'
 import { createMask, paintDisc } from '../../../../src/common/mask/index'
 import { Project, storedMaskFromBinary } from '../../../../src/main/services/store/index'
@@ -20,20 +21,32 @@ export function projectWithAnnotations(accepted: number): string {
   return dir
 }
 
-/** Overwrites `pages` pages in the middle of the file with random bytes (the header page stays intact). */
+/**
+ * Overwrites `pages` leaf pages of the annotations table (the middle ones) with random bytes. The
+ * pages are looked up with SQLite's dbstat table rather than guessed from the file size, so the
+ * damage stays in annotation rows (the project still opens and the check finds it) whatever the
+ * schema puts around them.
+ */
 export function corruptMiddle(file: string, pages = 4, seed = 1): void {
   const pageSize = 4096
-  const total = Math.floor(statSync(file).size / pageSize)
-  const first = Math.floor(total / 2) - Math.floor(pages / 2)
+  const db = new Database(file, { readonly: true })
+  let leaves: number[]
+  try {
+    leaves = (db.prepare("SELECT pageno FROM dbstat WHERE name = 'annotations' AND pagetype = 'leaf' ORDER BY pageno").all() as { pageno: number }[]).map((row) => row.pageno)
+  } finally {
+    db.close()
+  }
+  if (leaves.length < pages) throw new Error(`${file}: the annotations table has ${leaves.length} leaf pages, fewer than the ${pages} to damage`)
+  const first = Math.floor(leaves.length / 2) - Math.floor(pages / 2)
   const rng = random(seed)
   const fd = openSync(file, 'r+')
   try {
-    for (let page = first; page < first + pages; page++) {
+    for (const page of leaves.slice(first, first + pages)) {
       const garbage = Buffer.from(Array.from({ length: pageSize }, () => Math.floor(rng() * 256)))
-      writeSync(fd, garbage, 0, pageSize, page * pageSize)
+      // dbstat numbers pages from 1.
+      writeSync(fd, garbage, 0, pageSize, (page - 1) * pageSize)
     }
   } finally {
     closeSync(fd)
   }
 }
-
