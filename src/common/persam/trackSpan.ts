@@ -6,13 +6,13 @@
  * global location prior (the image engine), which also says when the object has left the frame.
  * Every few local frames a global search checks that the track has not settled on a look-alike.
  */
-import { maskArea, maskIou, resizeMask, type BinaryMask } from '../mask'
-import type { ImageEmbedding, SamDecoderPort } from '../sam/port'
+import { maskIou, resizeMask, type BinaryMask } from '../mask'
+import type { ImageEmbedding, MaskExtent, SamDecoderPort } from '../sam/port'
 import type { PromptBox } from '../sam/prompts'
 import { DEFAULT_ABSENT_THRESHOLD } from './confidence'
 import { segmentImage } from './segment'
 import type { PreparedTarget } from './target'
-import { maskBoxInImage, trackStep, type TrackStepOptions } from './trackStep'
+import { extentBox, maskExtent, trackStep, type TrackStepOptions } from './trackStep'
 
 export type TrackState = 'keyframe' | 'proposed' | 'flagged' | 'absent'
 
@@ -92,8 +92,13 @@ interface Footprint {
 }
 
 function footprint(mask: BinaryMask, width: number, height: number): Footprint | null {
-  const box = maskBoxInImage(mask, width, height)
-  return box ? { box, coverage: maskArea(mask) / (mask.width * mask.height) } : null
+  return footprintOf(maskExtent(mask), mask, width, height)
+}
+
+/** The footprint from a mask's extent (the decoder reports it, so the local step needs no pass over the mask). */
+function footprintOf(extent: MaskExtent, mask: BinaryMask, width: number, height: number): Footprint | null {
+  const box = extentBox(extent, mask.width, mask.height, width, height)
+  return box ? { box, coverage: extent.area / (mask.width * mask.height) } : null
 }
 
 /** Whether the new footprint is too far from the previous one in size or position to trust. */
@@ -115,6 +120,7 @@ const shiftBox = (box: PromptBox, [dx, dy]: readonly [number, number]): PromptBo
 
 interface Candidate {
   readonly mask: BinaryMask
+  readonly print: Footprint
   readonly confidence: number
   readonly mode: 'local' | 'global'
 }
@@ -148,16 +154,15 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
   let level: number | null = null
   const lossLevel = () => Math.max(options.absentThreshold, level === null ? 0 : level - options.lossMargin)
 
-  const record = (frame: number, chosen: Candidate | null, state: TrackState, confidence: number, width: number, height: number) => {
+  const record = (frame: number, chosen: Candidate | null, state: TrackState, confidence: number) => {
     out.push({ frame, mask: chosen?.mask ?? null, confidence, state, mode: chosen?.mode ?? 'global' })
-    const print = chosen && state === 'proposed' ? footprint(chosen.mask, width, height) : null
-    if (!chosen || !print) {
+    if (!chosen || state !== 'proposed') {
       // Absent or flagged: the next frame is searched globally and the motion is measured afresh.
       lost = true
       velocity = [0, 0]
       return
     }
-    const now: Seen = { ...print, mask: chosen.mask, frame }
+    const now: Seen = { ...chosen.print, mask: chosen.mask, frame }
     const from = trusted as Seen | null
     // Motion is measured only between two trusted masks on consecutive frames (a flagged mask may be a look-alike).
     velocity = options.followMotion && from && from.frame === frame - direction ? [centre(now.box)[0] - centre(from.box)[0], centre(now.box)[1] - centre(from.box)[1]] : [0, 0]
@@ -174,7 +179,8 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
       outputSize: options.outputSize,
     })
     const instance = result.instances[0]
-    return { found: instance ? { mask: instance.mask, confidence: instance.confidence, mode: 'global' } : null, best: result.bestConfidence }
+    const print = instance && footprint(instance.mask, embedding.geometry.originalWidth, embedding.geometry.originalHeight)
+    return { found: instance && print ? { mask: instance.mask, print, confidence: instance.confidence, mode: 'global' } : null, best: result.bestConfidence }
   }
 
   for (let frame = request.keyframe + direction; direction > 0 ? frame < stop : frame > stop; frame += direction) {
@@ -189,16 +195,16 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
     if (lost || last === null) {
       // Lost: search the whole frame as the image engine does; a find as confident as the track resumes it.
       const { found, best } = await globalFind(embedding)
-      if (!found || found.confidence < lossLevel()) record(frame, null, 'absent', best, width, height)
-      else record(frame, found, found.confidence >= options.flagThreshold ? 'proposed' : 'flagged', found.confidence, width, height)
+      if (!found || found.confidence < lossLevel()) record(frame, null, 'absent', best)
+      else record(frame, found, found.confidence >= options.flagThreshold ? 'proposed' : 'flagged', found.confidence)
       continue
     }
     // Where the object should be now (moved on by its last displacement): the drift bounds are measured from there.
     const expected: Footprint = { box: shiftBox(last.box, velocity), coverage: last.coverage }
     const step = await trackStep(target, embedding, decoder, expected.box, options)
-    const local: Candidate | null = maskArea(step.mask) > 0 ? { mask: step.mask, confidence: step.confidence, mode: 'local' } : null
-    const localPrint = local && footprint(local.mask, width, height)
-    const doubtful = !localPrint || step.confidence < (level ?? 1) - options.doubtMargin || step.confidence < options.flagThreshold || jumped(expected, localPrint, options)
+    const localPrint = footprintOf(step.extent, step.mask, width, height)
+    const local: Candidate | null = localPrint && { mask: step.mask, print: localPrint, confidence: step.confidence, mode: 'local' }
+    const doubtful = !localPrint || (level !== null && step.confidence < level - options.doubtMargin) || step.confidence < options.flagThreshold || jumped(expected, localPrint, options)
     const due = options.recheckEvery > 0 && ++sinceGlobal >= options.recheckEvery
     let chosen = local
     let best = step.confidence
@@ -208,12 +214,12 @@ export async function trackSpan(request: SpanRequest): Promise<TrackedFrame[]> {
       chosen = choose(local, global.found, last.mask, options.consistencyWeight)
     }
     if (!chosen || chosen.confidence < lossLevel()) {
-      record(frame, null, 'absent', best, width, height)
+      record(frame, null, 'absent', best)
       continue
     }
     // A mask that jumped, or a weak one, is kept for review and the next frame is searched globally.
-    const drifted = chosen.confidence < options.flagThreshold || jumped(expected, footprint(chosen.mask, width, height)!, options)
-    record(frame, chosen, drifted ? 'flagged' : 'proposed', chosen.confidence, width, height)
+    const drifted = chosen.confidence < options.flagThreshold || jumped(expected, chosen.print, options)
+    record(frame, chosen, drifted ? 'flagged' : 'proposed', chosen.confidence)
   }
   return out
 }
