@@ -79,7 +79,7 @@ const SIZES = [
 
 const CONFIGS = [
   ['local step only, 3 decoder calls', 0],
-  ['default: every 4th frame also searched globally', 4],
+  ['default: every 8th frame also searched globally', 8],
 ] as const
 
 function setUp(width: number, height: number) {

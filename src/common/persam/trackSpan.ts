@@ -64,7 +64,7 @@ export const DEFAULT_TRACK_OPTIONS: TrackOptions = {
   maxAreaChange: 1.5,
   maxCentreShift: 0.75,
   redetectCandidates: 3,
-  recheckEvery: 4,
+  recheckEvery: 8,
   doubtMargin: 0.01,
   lossMargin: 0.08,
   levelRate: 0.25,

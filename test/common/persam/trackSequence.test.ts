@@ -122,11 +122,11 @@ describe('sequence tracking', () => {
   it('leaves a look-alike picked up while the object was away once a periodic global check finds the object more confidently', async () => {
     const lookAlike = { ...rect(44, 44, 10), mix: 0.25 }
     const world: WorldFrame[] = [[rect(10, 24, 10), lookAlike], [lookAlike], [lookAlike]]
-    for (let f = 3; f < 12; f++) world.push([rect(12, 24, 10), lookAlike])
+    for (let f = 3; f < 16; f++) world.push([rect(12, 24, 10), lookAlike])
     const onTarget = (frames: readonly TrackedFrame[]) => frames.map((f) => (f.mask && maskIou(f.mask, rectMask(rect(12, 24, 10))) === 1 ? 'T' : f.mask ? 'x' : '-')).join('')
     const latched = tracker(world, undefined, { track: { recheckEvery: 0 } }).tracker
     latched.setKeyframe('a', 0, rectMask(world[0]![0]!))
-    expect(onTarget((await latched.run()).objects[0]!.frames)).toBe('xxxxxxxxxxxx')
+    expect(onTarget((await latched.run()).objects[0]!.frames)).toBe('xxxxxxxxxxxxxxxx')
     const checked = tracker(world).tracker
     checked.setKeyframe('a', 0, rectMask(world[0]![0]!))
     const frames = (await checked.run()).objects[0]!.frames
