@@ -18,7 +18,7 @@ import { Random } from '../src/common/synthetic/random'
 import type { BinaryMask } from '../src/common/mask'
 import { distribution, round, timeCalls, type Benchmark, type Row } from './lib/harness'
 
-const FRAMES = 12
+const FRAMES = 16
 const ITERATIONS = 8
 
 function ellipse(width: number, height: number): BinaryMask {
