@@ -1,10 +1,11 @@
 /**
  * Tracking one object from one keyframe, frame after frame in one direction, until the frame
  * before the next keyframe (docs/video-tracking.md, "Spans", "Drift and loss"). While the object
- * is followed, each frame is a local step around the previous box; when confidence drops or the
- * mask jumps in size or position the frame is flagged and the next frame is re-detected with the
- * global location prior (the image engine), which also says when the object has left the frame.
- * Every few local frames a global search checks that the track has not settled on a look-alike.
+ * is followed, each frame is a local step around where the previous box's motion takes it; a step
+ * below the track's usual confidence is checked against a global search (the image engine) and
+ * the better mask kept; a mask well below that level is absent, and one that jumps in size or
+ * position is flagged, the next frame then re-detected globally. Every few local frames a global
+ * search checks that the track has not settled on a look-alike.
  */
 import { maskIou, resizeMask, type BinaryMask } from '../mask'
 import type { ImageEmbedding, MaskExtent, SamDecoderPort } from '../sam/port'
