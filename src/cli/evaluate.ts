@@ -75,6 +75,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport[]> {
 interface EvalCliOptions {
   data?: string
   davis?: string
+  sequence?: boolean
   method?: PersamMethod[]
   model: string
   ep: ExecutionProviderChoice
@@ -88,7 +89,8 @@ export function evalCommand(): Command {
   return new Command('eval')
     .description('evaluate on a PerSeg-layout folder (Images/<object>/NN.jpg, Annotations/<object>/NN.png, 00 = reference)')
     .option('--data <dir>', 'PerSeg-layout folder')
-    .option('--davis <dir>', 'instead: track the sequences of a DAVIS-layout folder (JPEGImages/480p/<seq>/, Annotations/480p/<seq>/, frame 0 = reference)')
+    .option('--davis <dir>', 'instead: a DAVIS-layout folder (JPEGImages/480p/<seq>/, Annotations/480p/<seq>/, frame 0 = reference), propagated to every frame')
+    .option('--sequence', 'with --davis: track each sequence from frame 0 instead of propagating to each frame on its own')
     .option('--method <method...>', 'persam and/or persam-f (default: both)', collectMethods)
     .option('--model <id|dir>', 'model folder or bundled model id', resolveModelDir, resolveModelDir('toy-sam'))
     .option('--ep <provider>', 'execution provider', parseProvider, 'auto')
@@ -100,7 +102,7 @@ export function evalCommand(): Command {
       action(async (o: EvalCliOptions) => {
         if (o.davis) {
           const report = o.report ? await prepareOutputFile(o.report, '--report') : null
-          await davisEvalCommand({ davis: o.davis, method: o.method?.[0] ?? 'persam-f', modelDir: o.model, provider: o.ep, report })
+          await davisEvalCommand({ davis: o.davis, method: o.method?.[0] ?? 'persam-f', mode: o.sequence ? 'tracking' : 'per-frame', modelDir: o.model, provider: o.ep, report })
           return
         }
         if (!o.data) throw new UsageError('eval needs --data <dir> (PerSeg layout) or --davis <dir> (DAVIS layout)')

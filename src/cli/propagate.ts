@@ -20,6 +20,7 @@ import { openRuntime, parseProvider, resolveModelDir } from './models'
 import { integerIn, parseMethod, parseUnit } from './options'
 import { createProgressBar } from './progress'
 import { cocoOfQueued, propagateOnQueue } from './propagateQueued'
+import { runPropagateSequence } from './propagateSequence'
 import { action, UsageError } from './run'
 
 export interface PropagateOptions {
@@ -70,7 +71,7 @@ export async function readReferences(refs: readonly string[], refMasks: readonly
 }
 
 /** Writes the proposals through the COCO writer (in-process and queue mode alike). */
-async function writeProposals(out: string, options: PropagateOptions, images: readonly CocoImageEntry[], annotations: readonly object[]): Promise<void> {
+export async function writeProposals(out: string, options: PropagateOptions, images: readonly CocoImageEntry[], annotations: readonly object[]): Promise<void> {
   const info = { description: `PerSAM Studio proposals (${options.method})`, date_created: new Date().toISOString() }
   const writer = await CocoWriter.create(out, { info }, [{ id: 1, name: options.category }])
   try {
@@ -163,6 +164,7 @@ interface PropagateCliOptions {
   category: string
   cache?: string
   queue?: string
+  sequence?: boolean
 }
 
 export function propagateCommand(): Command {
@@ -181,9 +183,10 @@ export function propagateCommand(): Command {
     .option('--category <name>', 'category name in the COCO file', 'object')
     .option('--cache <dir>', 'embedding cache folder')
     .option('--queue <url>', 'segment on queue workers (persam-studio worker) at redis://HOST:PORT (or PERSAM_QUEUE_URL)')
+    .option('--sequence', 'the images are the frames of one sequence in natural name order; each --ref is one of them (a keyframe) and the object is tracked through the frames')
     .action(
       action((o: PropagateCliOptions) =>
-        runPropagate({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null, queue: o.queue ?? process.env.PERSAM_QUEUE_URL ?? null }),
+        (o.sequence ? runPropagateSequence : runPropagate)({ refs: o.ref, refMasks: o.refMask, images: o.images, out: o.out, method: o.method, modelDir: o.model, provider: o.ep, maxInstances: o.maxInstances, absentThreshold: o.absentThreshold, candidates: o.candidates, category: o.category, cacheDir: o.cache ?? null, queue: o.queue ?? process.env.PERSAM_QUEUE_URL ?? null }),
       ),
     )
 }

@@ -27,14 +27,24 @@ beforeAll(async () => {
 }, 60_000)
 
 describe('persam-studio eval --davis', () => {
-  it('prints J, F and J&F per sequence and writes the JSON report', async () => {
+  it('with --sequence tracks each sequence, prints J, F and J&F per sequence and writes the JSON report', async () => {
     const report = path.join(root, 'report.json')
-    const { stdout } = await cli(['eval', '--davis', root, '--method', 'persam', '--report', report, '--ep', 'cpu'])
+    const { stdout } = await cli(['eval', '--davis', root, '--sequence', '--method', 'persam', '--report', report, '--ep', 'cpu'])
     expect(stdout).toMatch(/persam tracking: J\s+\d+\.\d\s+F\s+\d+\.\d\s+J&F\s+\d+\.\d\s+\(1 sequences\)/)
     expect(stdout).toMatch(/walk\s+J\s+\d+\.\d\s+F\s+\d+\.\d\s+J&F\s+\d+\.\d\s+\(1 objects, 5 frames\)/)
     const json = JSON.parse(readFileSync(report, 'utf8'))
+    expect(json.mode).toBe('tracking')
     expect(json.sequences).toHaveLength(1)
     expect(json.sequences[0].j).toBeGreaterThan(0.4) // measured 0.50 on these three scored frames
+  }, 120_000)
+
+  it('without --sequence propagates from frame 0 to each frame on its own', async () => {
+    const report = path.join(root, 'per-frame.json')
+    const { stdout } = await cli(['eval', '--davis', root, '--method', 'persam', '--report', report, '--ep', 'cpu'])
+    expect(stdout).toMatch(/persam per-frame: J\s+\d+\.\d\s+F\s+\d+\.\d\s+J&F\s+\d+\.\d\s+\(1 sequences\)/)
+    const json = JSON.parse(readFileSync(report, 'utf8'))
+    expect(json.mode).toBe('per-frame')
+    expect(json.sequences[0].frames).toBe(5)
   }, 120_000)
 
   it('asks for --data or --davis when neither is given', async () => {

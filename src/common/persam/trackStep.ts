@@ -4,7 +4,7 @@
  * previous frame's box (expanded by a margin) and its centre are added as prompts, and the cascade
  * refines the mask twice. Returns the mask with the same confidence the image engine computes.
  */
-import { maskArea, type BinaryMask } from '../mask'
+import type { BinaryMask } from '../mask'
 import { lowResPlane, type DecodeResult, type ImageEmbedding, type MaskExtent, type SamDecoderPort } from '../sam/port'
 import type { PromptBox, PromptPoint } from '../sam/prompts'
 import { combineConfidence, maskFeatureSimilarity, type ConfidenceModel, type ConfidenceSignals } from './confidence'
@@ -28,6 +28,8 @@ export const DEFAULT_TRACK_STEP_OPTIONS: TrackStepOptions = { topPoints: 1, boxM
 
 export interface TrackStepResult {
   readonly mask: BinaryMask
+  /** The mask's area and tight box in mask pixels, as the decoder reports them (no pass over the mask needed). */
+  readonly extent: MaskExtent
   readonly confidence: number
   readonly signals: ConfidenceSignals
   readonly points: readonly PromptPoint[]
@@ -67,7 +69,7 @@ export function maskExtent(mask: BinaryMask): MaskExtent {
   return area === 0 ? { area, x0: 0, y0: 0, x1: 0, y1: 0 } : { area, x0, y0, x1, y1 }
 }
 
-function extentBox(extent: MaskExtent, maskWidth: number, maskHeight: number, imageWidth: number, imageHeight: number): PromptBox | null {
+export function extentBox(extent: MaskExtent, maskWidth: number, maskHeight: number, imageWidth: number, imageHeight: number): PromptBox | null {
   if (extent.area === 0) return null
   const sx = imageWidth / maskWidth
   const sy = imageHeight / maskHeight
@@ -178,12 +180,13 @@ export async function trackStep(
   const choice = bestMultimask(third)
   const plane = outWidth * outHeight
   const mask: BinaryMask = { width: outWidth, height: outHeight, data: third.binaryMasks.slice(choice * plane, (choice + 1) * plane) }
-  const area = maskArea(mask)
+  const extent = third.extents[choice]!
+  const area = extent.area
   const best = peaks[0]
   const signals: ConfidenceSignals = {
     peak: best ? (target.referencePeak > 0 ? best.value / target.referencePeak : best.value) : 0,
     predictedIou: area > 0 ? third.iouPredictions[choice]! : 0,
     featureSimilarity: area > 0 ? maskFeatureSimilarity(embedding.data, mask, embedding.geometry, target.maskFeature) : 0,
   }
-  return { mask, confidence: area > 0 ? combineConfidence(signals, options.confidence) : 0, signals, points, decoderCalls }
+  return { mask, extent, confidence: area > 0 ? combineConfidence(signals, options.confidence) : 0, signals, points, decoderCalls }
 }

@@ -5,6 +5,7 @@ import { segmentImage } from '../../../src/common/persam/segment'
 import { prepareTarget } from '../../../src/common/persam/target'
 import { resolveOverlaps, SequenceTracker } from '../../../src/common/persam/trackSequence'
 import { jumped, type TrackedFrame } from '../../../src/common/persam/trackSpan'
+import type { DecodeRequest } from '../../../src/common/sam/port'
 import { rect, rectMask, worldDecoder, worldEmbedding, type Rect, type WorldFrame } from './trackWorld'
 
 /** The target (look 0) walking right 2 px per frame from x = 10. */
@@ -41,12 +42,12 @@ describe('sequence tracking', () => {
     expect(third!.box).toEqual({ x0: 12, y0: 24, x1: 21, y1: 33 })
   })
 
-  it('searches the same frame globally when the object is no longer near its previous box', async () => {
-    const world: WorldFrame[] = [[rect(6, 6, 10)], [rect(8, 6, 10)], [rect(46, 46, 10)], [rect(44, 46, 10)]]
+  it('searches the same frame globally when the object is no longer near its previous box, and flags the jump', async () => {
+    const world: WorldFrame[] = [[rect(6, 6, 10)], [rect(8, 6, 10)], [rect(46, 46, 10)], [rect(44, 46, 10)], [rect(42, 46, 10)]]
     const { tracker: t } = tracker(world)
     t.setKeyframe('a', 0, rectMask(world[0]![0]!))
     const frames = (await t.run()).objects[0]!.frames
-    expect(frames.map((f) => `${f.state}/${f.mode}`)).toEqual(['keyframe/keyframe', 'proposed/local', 'proposed/global', 'proposed/local'])
+    expect(frames.map((f) => `${f.state}/${f.mode}`)).toEqual(['keyframe/keyframe', 'proposed/local', 'flagged/global', 'proposed/global', 'proposed/local'])
     expect(maskIou(frames[2]!.mask!, rectMask(world[2]![0]!))).toBe(1)
   })
 
@@ -121,16 +122,61 @@ describe('sequence tracking', () => {
   it('leaves a look-alike picked up while the object was away once a periodic global check finds the object more confidently', async () => {
     const lookAlike = { ...rect(44, 44, 10), mix: 0.25 }
     const world: WorldFrame[] = [[rect(10, 24, 10), lookAlike], [lookAlike], [lookAlike]]
-    for (let f = 3; f < 12; f++) world.push([rect(12, 24, 10), lookAlike])
+    for (let f = 3; f < 16; f++) world.push([rect(12, 24, 10), lookAlike])
     const onTarget = (frames: readonly TrackedFrame[]) => frames.map((f) => (f.mask && maskIou(f.mask, rectMask(rect(12, 24, 10))) === 1 ? 'T' : f.mask ? 'x' : '-')).join('')
     const latched = tracker(world, undefined, { track: { recheckEvery: 0 } }).tracker
     latched.setKeyframe('a', 0, rectMask(world[0]![0]!))
-    expect(onTarget((await latched.run()).objects[0]!.frames)).toBe('xxxxxxxxxxxx')
+    expect(onTarget((await latched.run()).objects[0]!.frames)).toBe('xxxxxxxxxxxxxxxx')
     const checked = tracker(world).tracker
     checked.setKeyframe('a', 0, rectMask(world[0]![0]!))
     const frames = (await checked.run()).objects[0]!.frames
     expect(onTarget(frames).slice(-4)).toBe('TTTT')
     expect(frames.find((f) => f.frame > 2 && f.mode === 'global')?.state).toBe('flagged')
+  })
+
+  it('calls a look-alike well below the track\'s usual confidence absent while the object is away, and resumes on the object', async () => {
+    // The look-alike's cells mix in a third of the background look: confidence about 0.86, above the
+    // fixed absent threshold (0.78) and the flag threshold (0.84), below the track's 0.98 less 0.08.
+    const lookAlike = { ...rect(44, 44, 10), mix: 0.3 }
+    const world: WorldFrame[] = [0, 1, 2, 3, 4].map((f) => [rect(10 + 2 * f, 24, 10)])
+    world.push([lookAlike], [lookAlike], [lookAlike], [rect(20, 24, 10), lookAlike], [rect(22, 24, 10), lookAlike])
+    const onTarget = (frames: readonly TrackedFrame[]) => frames.map((f) => (!f.mask ? '-' : world[f.frame]![0]!.mix === undefined && maskIou(f.mask, rectMask(world[f.frame]![0]!)) === 1 ? 'T' : 'x')).join('')
+    const { tracker: t } = tracker(world)
+    t.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    const frames = (await t.run()).objects[0]!.frames
+    expect(onTarget(frames)).toBe('TTTTT---TT')
+    expect(states(frames)).toBe('kppppaaapp')
+    // With the fixed threshold alone the track takes the look-alike while the object is away; once it
+    // is back, the look-alike's local steps fall below the track's usual confidence and a global search finds the object.
+    const { tracker: fixed } = tracker(world, undefined, { track: { lossMargin: 1, recheckEvery: 0 } })
+    fixed.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    expect(onTarget((await fixed.run()).objects[0]!.frames)).toBe('TTTTTxxxTT')
+  })
+
+  it('checks a local step below the track\'s usual confidence against a global search and keeps the better mask', async () => {
+    // On frame 3 the local step (two positive points: the map's peak and the box centre) bleeds into the background beside the object.
+    const world = walking(6)
+    const bleed: Rect = { x0: 16, y0: 24, x1: 30, y1: 34, look: 0 }
+    const localOnFrame3 = (frame: number, request: DecodeRequest) => (frame === 3 && request.points.filter((p) => p.label === 1).length >= 2 ? rectMask(bleed) : null)
+    const { tracker: t } = tracker(world, localOnFrame3)
+    t.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    const frames = (await t.run()).objects[0]!.frames
+    expect(frames[3]!.mode).toBe('global')
+    expect(frames[3]!.state).toBe('proposed')
+    expect(maskIou(frames[3]!.mask!, rectMask(world[3]![0]!))).toBe(1)
+    expect(frames[4]!.mode).toBe('local')
+  })
+
+  it('looks for the object where its last displacement takes it', async () => {
+    const world: WorldFrame[] = Array.from({ length: 5 }, (_, f) => [rect(4 + 6 * f, 24, 10)])
+    const { tracker: t, requests } = tracker(world)
+    t.setKeyframe('a', 0, rectMask(world[0]![0]!))
+    const frames = (await t.run()).objects[0]!.frames
+    expect(states(frames)).toBe('kpppp')
+    // Frame 1 starts from the keyframe's box (no motion known yet); frame 3 from frame 2's box moved on by 6 px.
+    const firstBox = (frame: number) => requests.find((r) => r.frame === frame)!.request.box!
+    expect(firstBox(1).x0 + firstBox(1).x1).toBeCloseTo(4 + 13, 0)
+    expect((firstBox(3).x0 + firstBox(3).x1) / 2).toBeCloseTo((16 + 25) / 2 + 6, 0)
   })
 
   it('tracks two objects and gives a contested pixel to the more confident one', async () => {

@@ -1,11 +1,11 @@
 /**
- * Sequence tracking against per-frame propagation with the real toy model on the seeded synthetic
- * sequence (30 frames of 192x144: the target turns, scales, passes behind a post, leaves the frame
+ * Sequence tracking against per-frame propagation with the real toy model on seeded synthetic
+ * sequences (30 frames of 192x144: the target turns, scales, passes behind a post, leaves the frame
  * and comes back, with a look-alike and part-coloured blobs around). Both start from frame 0's
  * true mask; per-frame propagation runs the image engine on every frame from that one reference.
- * Measured on this sequence: tracking J 0.866, F 0.935; per-frame J 0.886, F 0.951 (see
- * docs/video-tracking.md: tracking does not beat per-frame propagation here yet). The floors sit
- * about 12% below.
+ * Measured (J tracking / per-frame): seed 1 0.940 / 0.888, seed 2 0.876 / 0.683, seed 3
+ * 0.858 / 0.821; means 0.891 / 0.797. The floors sit 0.06 below what tracking reaches, the
+ * required lead well below the one measured.
  */
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,19 +22,25 @@ import type { ImageEmbedding } from '../../../../src/common/sam/port'
 import { generateSequence } from '../../../../src/common/synthetic/sequence'
 import { SamRuntime } from '../../../../src/main/services/sam/samRuntime'
 
-const sequence = generateSequence({ seed: 7, frames: 30 })
-const { width, height } = sequence
-const truth: BinaryMask[] = sequence.frames.map((frame) => ({ width, height, data: frame.masks[0]! }))
-const empty = (): BinaryMask => ({ width, height, data: new Uint8Array(width * height) })
+const SEEDS = [1, 2, 3] as const
+const TRACKING_FLOORS: Record<(typeof SEEDS)[number], number> = { 1: 0.88, 2: 0.81, 3: 0.79 }
+
+interface SeedResult {
+  readonly truth: readonly BinaryMask[]
+  readonly tracked: FrameScore
+  readonly perFrame: FrameScore
+  readonly states: readonly TrackState[]
+}
 
 let runtime: SamRuntime
-let tracked: FrameScore
-let perFrame: FrameScore
-let states: TrackState[]
+const results = new Map<number, SeedResult>()
 
-beforeAll(async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'persam-tracking-'))
-  runtime = await SamRuntime.open({ model: { dir: 'resources/models/toy-sam' }, providers: ['cpu'] })
+async function measure(seed: number): Promise<SeedResult> {
+  const sequence = generateSequence({ seed, frames: 30 })
+  const { width, height } = sequence
+  const truth: BinaryMask[] = sequence.frames.map((frame) => ({ width, height, data: frame.masks[0]! }))
+  const empty = (): BinaryMask => ({ width, height, data: new Uint8Array(width * height) })
+  const dir = mkdtempSync(path.join(tmpdir(), `persam-tracking-${seed}-`))
   const embeddings: ImageEmbedding[] = []
   for (const [i, frame] of sequence.frames.entries()) {
     const file = path.join(dir, `${String(i).padStart(5, '0')}.png`)
@@ -44,10 +50,8 @@ beforeAll(async () => {
 
   const tracker = new SequenceTracker(sequence.frames.length, async (f) => embeddings[f]!, runtime)
   tracker.setKeyframe('target', 0, truth[0]!)
-  const result = await tracker.run()
-  const frames = result.objects[0]!.frames
-  states = frames.map((f) => f.state)
-  tracked = sequenceScore(truth, frames.map((f) => f.mask ?? empty()))
+  const frames = (await tracker.run()).objects[0]!.frames
+  const tracked = sequenceScore(truth, frames.map((f) => f.mask ?? empty()))
 
   const target = await prepareTarget([{ embedding: embeddings[0]!, mask: truth[0]! }], 'persam', runtime)
   const single: BinaryMask[] = [truth[0]!]
@@ -55,26 +59,41 @@ beforeAll(async () => {
     const found = await segmentImage(target, embeddings[f]!, runtime)
     single.push(found.instances[0]?.mask ?? empty())
   }
-  perFrame = sequenceScore(truth, single)
-}, 120_000)
+  return { truth, tracked, perFrame: sequenceScore(truth, single), states: frames.map((f) => f.state) }
+}
+
+beforeAll(async () => {
+  runtime = await SamRuntime.open({ model: { dir: 'resources/models/toy-sam' }, providers: ['cpu'] })
+  for (const seed of SEEDS) results.set(seed, await measure(seed))
+}, 400_000)
 
 afterAll(async () => {
   await runtime?.close()
 })
 
-describe('sequence tracking on the synthetic sequence (toy model)', () => {
-  it('reaches the J and F floors, as per-frame propagation does', () => {
-    expect(tracked.j).toBeGreaterThan(0.76)
-    expect(tracked.f).toBeGreaterThan(0.82)
-    expect(perFrame.j).toBeGreaterThan(0.78)
-    expect(perFrame.f).toBeGreaterThan(0.84)
+describe('sequence tracking on synthetic sequences (toy model)', () => {
+  it('reaches J above per-frame propagation of the same frames on every seed, and clearly on average', () => {
+    let trackedSum = 0
+    let perFrameSum = 0
+    for (const seed of SEEDS) {
+      const { tracked, perFrame } = results.get(seed)!
+      expect(tracked.j, `seed ${seed}`).toBeGreaterThan(TRACKING_FLOORS[seed])
+      expect(tracked.j, `seed ${seed}`).toBeGreaterThan(perFrame.j)
+      expect(tracked.f, `seed ${seed}`).toBeGreaterThan(perFrame.f)
+      trackedSum += tracked.j
+      perFrameSum += perFrame.j
+    }
+    expect((trackedSum - perFrameSum) / SEEDS.length).toBeGreaterThan(0.04)
   })
 
   it('calls the frames where the target is out of view absent and picks it up again when it returns', () => {
-    const outOfView = truth.flatMap((mask, f) => (mask.data.some((v) => v) ? [] : [f]))
-    expect(outOfView.length).toBeGreaterThanOrEqual(5)
-    for (const f of outOfView) expect(states[f]).toBe('absent')
-    const back = Math.max(...outOfView) + 1
-    expect(states.slice(back + 1).filter((s) => s === 'absent')).toEqual([])
+    for (const seed of SEEDS) {
+      const { truth, states } = results.get(seed)!
+      const outOfView = truth.flatMap((mask, f) => (mask.data.some((v) => v) ? [] : [f]))
+      expect(outOfView.length).toBeGreaterThanOrEqual(5)
+      expect(outOfView.map((f) => states[f]), `seed ${seed}`).toEqual(outOfView.map(() => 'absent'))
+      const back = Math.max(...outOfView) + 1
+      expect(states.slice(back + 1).filter((s) => s === 'absent'), `seed ${seed}`).toEqual([])
+    }
   })
 })
