@@ -20,6 +20,7 @@ export function subscribeToCore(editor: Editor): () => void {
     // A refit after decisions reorders the review queue; the panel's own re-read refits to the same model, so it announces nothing.
     api.on('calibration:changed', ({ categoryId }) => {
       editor.track(editor.documents.reloadImagePages())
+      editor.track(editor.review.reorder())
       if (editor.session.calibration?.categoryId === categoryId) editor.track(editor.calibration.load())
     }),
     api.on('history:changed', (history) => editor.updateDoc({ history })),
