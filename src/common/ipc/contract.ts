@@ -284,6 +284,8 @@ export const eventChannels = {
   'app:error': event<{ readonly code: string; readonly message: string }>(),
   /** Tracking started on a sequence (asked for, or re-run after a correction on one of its frames). */
   'sequence:tracking': event<SequenceTrackingEvent>(),
+  /** A category's review calibration was refitted and its model or review order changed. */
+  'calibration:changed': event<{ readonly categoryId: number }>(),
 } as const
 
 export type InvokeChannel = keyof typeof invokeChannels

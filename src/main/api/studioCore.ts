@@ -10,6 +10,7 @@ import { createDispatch, type Dispatch } from './dispatch'
 import { EventHub } from './events'
 import type { DialogService } from './dialogs'
 import { createHandlers } from './handlers'
+import { ReviewCalibrationHost } from './reviewCalibrationHost'
 
 export interface StudioCoreOptions {
   readonly host: AppHost
@@ -25,6 +26,8 @@ export interface StudioCore {
   readonly dispatch: Dispatch
   readonly events: EventHub
   readonly context: StudioContext
+  /** Refits the review calibration as people's decisions come in. */
+  readonly calibrationRefits: ReviewCalibrationHost
   close(): Promise<void>
 }
 
@@ -42,5 +45,10 @@ export async function createStudioCore(options: StudioCoreOptions): Promise<Stud
   const dispatch = createDispatch(createHandlers(context), {
     onInternalError: (channel, error) => log(`[studio] ${channel} failed unexpectedly`, error),
   })
-  return { dispatch, events, context, close: () => context.close() }
+  const calibrationRefits = new ReviewCalibrationHost(context)
+  const close = async (): Promise<void> => {
+    calibrationRefits.dispose()
+    await context.close()
+  }
+  return { dispatch, events, context, calibrationRefits, close }
 }

@@ -1,8 +1,9 @@
 /** calibration:* channels: the review queue's calibrated confidence for a category. */
-import { absentThresholdForMissRate, acceptAllAbove, previewAcceptAll, refitCalibration, reviewHistogram } from '../../services/calibration/reviewCalibration'
+import { absentThresholdForMissRate, acceptAllAbove, previewAcceptAll, reviewHistogram } from '../../services/calibration/reviewCalibration'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
 import { historyState } from '../dto'
+import { refitAndAnnounce } from '../reviewCalibrationHost'
 
 type CalibrationChannels = 'calibration:histogram' | 'calibration:acceptAll' | 'calibration:absentThreshold'
 
@@ -10,9 +11,11 @@ export function calibrationHandlers(context: StudioContext): Pick<Handlers, Cali
   const { events } = context.options
   return {
     'calibration:histogram': ({ categoryId, bins, acceptAbove }) => {
-      const { project } = context.requireSession()
+      const session = context.requireSession()
+      const { project } = session
       project.categories.require(categoryId)
-      refitCalibration(project, categoryId)
+      // Announced like a refit after decisions, so the image list follows; re-reading changes nothing more.
+      refitAndAnnounce(context, session, categoryId)
       const histogram = reviewHistogram(project, categoryId, bins)
       const at = acceptAbove ?? histogram.threshold
       return { ...histogram, acceptAbove: at, acceptAll: previewAcceptAll(project, categoryId, at) }

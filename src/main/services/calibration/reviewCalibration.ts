@@ -31,12 +31,40 @@ function reviewed(rows: readonly ProposalRow[]): ReviewedProposal[] {
  * otherwise back to the engine's.
  */
 export function refitCalibration(project: Project, categoryId: number, options: Partial<CalibrationOptions> = {}): CalibrationModel {
+  return refitCalibrationChanges(project, categoryId, options).model
+}
+
+/**
+ * A pending proposal's stored review score is rewritten only when its calibrated confidence
+ * moved by more than this: each rewrite updates the image counters, and a refit after one more
+ * decision nudges every score a little without reordering the queue in any way a person sees.
+ */
+export const REVIEW_SCORE_TOLERANCE = 0.005
+
+export interface CalibrationRefit {
+  readonly model: CalibrationModel
+  /** The stored model or any pending proposal's review score differs from before the refit. */
+  readonly changed: boolean
+}
+
+/** refitCalibration, also saying whether anything the review queue or its panel shows changed. */
+export function refitCalibrationChanges(project: Project, categoryId: number, options: Partial<CalibrationOptions> = {}): CalibrationRefit {
+  const before = storedModelText(project, categoryId)
   const rows = project.calibration.proposals(categoryId)
   const model = fitCalibration(decisionsFrom(reviewed(rows)), options)
   project.calibration.save(categoryId, model)
   const scores = ordersReview(model) ? new Map(rows.filter((row) => row.status === 'proposed').map((row) => [row.id, proposalConfidence(model, row)])) : null
-  project.calibration.setReviewScores(categoryId, scores)
-  return model
+  const rescored = project.calibration.setReviewScores(categoryId, scores, REVIEW_SCORE_TOLERANCE)
+  return { model, changed: rescored > 0 || storedModelText(project, categoryId) !== before }
+}
+
+/** The stored model as text to compare (a damaged one compares as different: the refit replaced it). */
+function storedModelText(project: Project, categoryId: number): string | null {
+  try {
+    return JSON.stringify(project.calibration.load(categoryId))
+  } catch {
+    return 'damaged'
+  }
 }
 
 /**

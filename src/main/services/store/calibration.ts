@@ -94,16 +94,20 @@ export class CalibrationRepository {
    * Sets the review order of a category's pending proposals in one transaction: each id gets its
    * calibrated score, every other pending proposal of the category falls back to the engine's
    * score (`scores` null: all of them, when the prior is in use). Triggers move the images'
-   * lowest scores, so the review queue stays an index walk.
+   * lowest scores, so the review queue stays an index walk. A stored score within `tolerance` of
+   * the wanted one is kept (each rewrite moves the counters). Returns how many rows changed.
    */
-  setReviewScores(categoryId: number, scores: ReadonlyMap<number, number> | null): void {
-    this.db.transaction(() => {
+  setReviewScores(categoryId: number, scores: ReadonlyMap<number, number> | null, tolerance = 0): number {
+    return this.db.transaction(() => {
       const pending = statement(this.db, "SELECT id, review_score FROM annotations WHERE category_id = ? AND status = 'proposed'").all(categoryId) as { id: number; review_score: number | null }[]
       const update = statement(this.db, 'UPDATE annotations SET review_score = ? WHERE id = ?')
+      let changed = 0
       for (const row of pending) {
         const wanted = scores?.get(row.id) ?? null
-        if (wanted !== row.review_score) update.run(wanted, row.id)
+        const kept = wanted === null || row.review_score === null ? wanted === row.review_score : Math.abs(wanted - row.review_score) <= tolerance
+        if (!kept) changed += update.run(wanted, row.id).changes
       }
+      return changed
     })()
   }
 

@@ -17,6 +17,12 @@ export function subscribeToCore(editor: Editor): () => void {
       if (open !== undefined && imageIds.includes(open)) editor.track(editor.documents.reloadImage())
       editor.afterAnnotationsChanged()
     }),
+    // A refit after decisions reorders the review queue; the panel's own re-read refits to the same model, so it announces nothing.
+    api.on('calibration:changed', ({ categoryId }) => {
+      editor.track(editor.documents.reloadImagePages())
+      editor.track(editor.review.reorder())
+      if (editor.session.calibration?.categoryId === categoryId) editor.track(editor.calibration.load())
+    }),
     api.on('history:changed', (history) => editor.updateDoc({ history })),
     api.on('model:state', (model) => editor.updateDoc((doc) => ({ core: { ...doc.core, model } }))),
     api.on('project:changed', (project) => {

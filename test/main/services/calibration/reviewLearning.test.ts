@@ -173,3 +173,29 @@ describe('the absent threshold for a miss rate', () => {
     project.close()
   })
 })
+
+describe('a refit', () => {
+  it('says whether the stored model or the review scores changed', async () => {
+    const { refitCalibrationChanges } = await import('../../../../src/main/services/calibration/reviewCalibration')
+    const { project, categoryId } = misleadingEngine()
+    expect(refitCalibrationChanges(project, categoryId).changed).toBe(true)
+    // The same decisions again: the fit is deterministic, nothing to announce.
+    expect(refitCalibrationChanges(project, categoryId).changed).toBe(false)
+    project.close()
+  })
+
+  it('keeps a stored review score within the tolerance and rewrites one beyond it', () => {
+    const { project, categoryId, proposals } = misleadingEngine()
+    refitCalibration(project, categoryId)
+    const pending = proposals.slice(30)
+    const stored = new Map(pending.map((p) => [p.id, project.calibration.reviewScore(p.id)!]))
+    const moved = pending[0]!.id
+    const before = stored.get(moved)!
+    expect(project.calibration.setReviewScores(categoryId, new Map(stored).set(moved, before + 0.004), 0.005)).toBe(0)
+    expect(project.calibration.reviewScore(moved)).toBe(before)
+    expect(project.calibration.setReviewScores(categoryId, new Map(stored).set(moved, before + 0.01), 0.005)).toBe(1)
+    expect(project.calibration.reviewScore(moved)).toBeCloseTo(before + 0.01, 12)
+    expect(maintainedTotals(project)).toEqual(recountedTotals(project))
+    project.close()
+  })
+})

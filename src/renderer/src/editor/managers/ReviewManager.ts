@@ -119,6 +119,29 @@ export class ReviewManager {
     this.editor.updateSession({ review: { ...review, queue: [...review.queue, annotation.imageId], finished: false } })
   }
 
+  /**
+   * The review calibration was refitted: the images not walked yet are walked in the new order
+   * (least confident first); images already walked keep their place.
+   */
+  reorder(): Promise<void> {
+    if (!this.state) return Promise.resolve()
+    return this.enqueue(async () => {
+      const page = await this.editor.attempt('Listing images to review', () =>
+        this.editor.api.call('image:list', { offset: 0, limit: REFILL_LIMIT, state: 'to-review', order: 'review' }),
+      )
+      const review = this.state
+      if (!page || !review) return
+      const head = review.queue.slice(0, review.imageIndex + 1)
+      const tail = review.queue.slice(review.imageIndex + 1)
+      const passed = new Set(head)
+      const ahead = page.items.map((item) => item.id).filter((id) => !passed.has(id) && !this.walked.has(id))
+      const listed = new Set(ahead)
+      const walkedAhead = tail.filter((id) => this.walked.has(id))
+      const unlisted = tail.filter((id) => !this.walked.has(id) && !listed.has(id))
+      this.editor.updateSession({ review: { ...review, queue: [...head, ...walkedAhead, ...ahead, ...unlisted] } })
+    })
+  }
+
   /** The open image was read again: if the proposal under review is gone, re-read the image's proposals. */
   onImageReloaded(detail: ImageDetail): void {
     const review = this.state
