@@ -3,10 +3,11 @@
  * ordinary images (masks, review and exports need nothing new); a sequence adds their order, so
  * tracking can follow an object from frame to frame and the review can go in frame order.
  */
+import type { SequenceInfo, SequenceSource } from '../../../common/ipc/dto/sequence'
 import { statement, type SqliteDatabase } from './connection'
 import { conflict, invalidInput, notFound } from './errors'
 
-export type SequenceSource = 'video' | 'frames'
+export type { SequenceSource }
 
 export interface NewSequence {
   readonly name: string
@@ -23,15 +24,8 @@ export interface NewSequenceFrame {
   readonly timestampMs?: number | null
 }
 
-export interface SequenceRecord {
-  readonly id: number
-  readonly name: string
-  readonly source: SequenceSource
-  readonly sourcePath: string | null
-  readonly fps: number | null
-  readonly frameCount: number
-  readonly createdAt: number
-}
+/** A stored sequence is what the renderer is given (one shape, declared with the contract). */
+export type SequenceRecord = SequenceInfo
 
 export interface SequenceFrame {
   readonly sequenceId: number

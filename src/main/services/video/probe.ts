@@ -6,20 +6,12 @@
  */
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
+import type { VideoProbeInfo } from '../../../common/ipc/dto/video'
 import { StudioError } from '../../../common/ipc/result'
 import { runTool } from './runTool'
 
-export interface VideoProbe {
-  readonly path: string
-  readonly container: string
-  readonly codec: string
-  readonly durationMs: number
-  readonly fps: number
-  /** Size as shown (after rotation). */
-  readonly width: number
-  readonly height: number
-  readonly rotation: number
-  readonly frameCount: number
+/** What the dialog shows (without the sampling's frame count), and where the stream starts. */
+export interface VideoProbe extends Omit<VideoProbeInfo, 'framesToExtract'> {
   /** Time of the stream's first frame in seconds (subtracted from every frame's timestamp). */
   readonly startSeconds: number
 }
