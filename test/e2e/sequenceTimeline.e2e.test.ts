@@ -69,6 +69,11 @@ describe('the sequence timeline in the browser', () => {
     const stored = await timeline()
     await expect.poll(strip).toEqual(stored.map((f) => ({ state: f.state, confidence: f.confidence === null ? '' : String(f.confidence) })))
     expect(stored.filter((f) => f.state === 'none')).toEqual([])
+    // The legend names each state shown with its number of frames.
+    const expected: Record<string, string> = {}
+    for (const f of stored) expected[f.state] = String(Number(expected[f.state] ?? 0) + 1)
+    const legend = await page.locator('[data-testid="timeline-legend"] [data-state]').evaluateAll((items) => Object.fromEntries(items.map((item) => [item.getAttribute('data-state'), item.getAttribute('data-count')])))
+    expect(legend).toEqual(expected)
     await screenshot(page, 'sequence-01-tracked')
   }, 180_000)
 

@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from 'react'
 import { useEditor, useEditorState } from '../editorContext'
-import { TimelineStrip } from './TimelineStrip'
+import { TimelineLegend, TimelineStrip } from './TimelineStrip'
 import { useSequenceState } from './useSequence'
 import './sequence.css'
 
@@ -46,6 +46,7 @@ export function SequencePanel() {
     <div className="sequence-view" data-testid="sequence-panel" data-sequence-id={sequence.id}>
       <SequenceControls />
       <TimelineStrip />
+      <TimelineLegend />
     </div>
   )
 }

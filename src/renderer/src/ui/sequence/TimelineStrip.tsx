@@ -48,12 +48,32 @@ export function TimelineStrip() {
           data-frame={index}
           data-state={frame.state}
           data-confidence={frame.confidence ?? ''}
-          title={`Frame ${frame.frameIndex}: ${frame.state}${frame.confidence !== null ? ` (${frame.confidence.toFixed(2)})` : ''}${frame.reason ? `, ${frame.reason}` : ''}`}
+          title={`Frame ${index + 1}: ${frame.state}${frame.confidence !== null ? ` (${frame.confidence.toFixed(2)})` : ''}${frame.reason ? `, ${frame.reason}` : ''}`}
         >
           <span className="timeline__confidence" style={{ height: `${Math.round((frame.confidence ?? 0) * 100)}%` }} />
         </div>
       ))}
       {frames.length > 0 && <div className="timeline__playhead" data-testid="timeline-playhead" style={{ left: `${((current + 0.5) / frames.length) * 100}%` }} />}
+    </div>
+  )
+}
+
+const LEGEND = ['keyframe', 'proposed', 'accepted', 'flagged', 'absent', 'none'] as const
+
+/** What the colours mean, with how many frames are in each state (states with no frame are left out). */
+export function TimelineLegend() {
+  const frames = useSequenceState((s) => s.frames)
+  const counts = new Map<string, number>()
+  for (const frame of frames) counts.set(frame.state, (counts.get(frame.state) ?? 0) + 1)
+  return (
+    <div className="timeline-legend" data-testid="timeline-legend">
+      {LEGEND.filter((state) => counts.has(state)).map((state) => (
+        <span key={state} className="timeline-legend__item" data-state={state} data-count={counts.get(state)}>
+          <span className={`timeline-legend__swatch timeline__cell--${state}`} />
+          {state === 'none' ? 'not tracked' : state} {counts.get(state)}
+        </span>
+      ))}
+      <span className="timeline-legend__item muted">bar height: confidence</span>
     </div>
   )
 }
