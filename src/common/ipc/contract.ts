@@ -84,7 +84,8 @@ export const invokeChannels = {
   ),
   /** readOnly: open without the write lock (e.g. while another process has the project open). */
   'project:open': invoke<T.ProjectSummary>()(z.object({ projectDir: path, readOnly: z.boolean().optional() }).strict()),
-  'project:openDemo': invoke<T.ProjectSummary>()(empty),
+  /** The bundled photo demo, or with `which: 'sequence'` the demo video (a frame sequence with a reference on frame 0). */
+  'project:openDemo': invoke<T.ProjectSummary>()(z.object({ which: z.enum(['photos', 'sequence']).optional() }).strict()),
   'project:current': invoke<T.ProjectSummary | null>()(empty),
   'project:recent': invoke<readonly T.RecentProject[]>()(empty),
   'project:close': invoke<null>()(empty),

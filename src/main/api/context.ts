@@ -8,7 +8,6 @@ import path from 'node:path'
 import type { ProjectSummary, ReadOnlyState } from '../../common/ipc/dto/project'
 import type { ModelCatalog } from '../../common/models/catalog'
 import { StudioError } from '../../common/ipc/result'
-import { importImageFolder } from '../services/exchange/folderImport'
 import { prepareOutputFolder } from '../services/fs/outputPath'
 import { JobManager } from '../services/jobs/jobManager'
 import { MediaCache } from '../services/media/mediaCache'
@@ -37,8 +36,8 @@ import {
   type RestoreResult,
 } from '../services/store'
 import type { AppHost } from '../services/system/appInfo'
-import { resourcesDir } from '../services/system/paths'
 import { RecentProjects } from '../services/system/recentProjects'
+import { BUNDLED_DEMOS, type DemoKind } from './demoProjects'
 import { annotationInfo } from './dto'
 import type { EventHub } from './events'
 import type { DialogService } from './dialogs'
@@ -67,8 +66,6 @@ export interface StudioContextOptions {
 }
 
 export const TOY_MODEL_ID = 'toy-sam'
-/** The object the bundled demo photos show (resources/demo). */
-export const DEMO_CATEGORY = 'kite'
 
 export class StudioContext {
   readonly jobs: JobManager
@@ -188,18 +185,21 @@ export class StudioContext {
     return this.attach(project, isDemo, null)
   }
 
-  /** The demo project lives in the data folder; its images stay in the bundled resources. */
-  async openDemo(): Promise<{ session: ProjectSession; created: boolean }> {
-    const dir = path.join(this.options.dataDir, 'demo-project')
-    const images = path.join(resourcesDir(), 'demo', 'images')
+  /**
+   * A demo project lives in the data folder; its images stay in the bundled resources. Opening it
+   * again opens the same project (read-only or refused like any project when damaged or locked).
+   */
+  async openDemo(which: DemoKind = 'photos'): Promise<{ session: ProjectSession; created: boolean }> {
+    const demo = BUNDLED_DEMOS[which]
+    const dir = path.join(this.options.dataDir, demo.dirName)
+    const images = demo.images()
     if (existsSync(path.join(dir, PROJECT_FILE))) {
       const session = await this.openProject(dir, true)
       if (!session.readOnly && session.project.imagesRoot !== images) session.project.setImagesRoot(images)
       return { session, created: false }
     }
     const session = await this.createProject(dir, images, true)
-    await importImageFolder(session.project, images)
-    session.project.categories.ensure({ name: DEMO_CATEGORY })
+    await demo.fill(session.project, images)
     this.options.events.emit('project:changed', this.summary(session))
     return { session, created: true }
   }

@@ -54,7 +54,7 @@ export function projectHandlers(context: StudioContext): Pick<Handlers, ProjectC
       return { project: context.summary(session)!, importJob }
     },
     'project:open': async ({ projectDir, readOnly }) => context.summary(await context.openProject(projectDir, false, readOnly ?? false))!,
-    'project:openDemo': async () => context.summary((await context.openDemo()).session)!,
+    'project:openDemo': async ({ which }) => context.summary((await context.openDemo(which)).session)!,
     'project:current': () => context.summary(),
     'project:recent': () => context.recent.list(),
     'project:close': async () => {

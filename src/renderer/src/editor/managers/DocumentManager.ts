@@ -56,8 +56,10 @@ export class DocumentManager {
     )
   }
 
-  openDemo(): Promise<void> {
-    return this.openWith('Opening the demo project', () => this.editor.api.call('project:openDemo', {}))
+  /** The photo demo, or the demo video (a frame sequence ready to track). */
+  openDemo(which: 'photos' | 'sequence' = 'photos'): Promise<void> {
+    if (which === 'photos') return this.openWith('Opening the demo project', () => this.editor.api.call('project:openDemo', {}))
+    return this.openWith('Opening the demo video', () => this.editor.api.call('project:openDemo', { which }))
   }
 
   /** `options` as a string is the project's name; else also where it goes and annotations to import with it. */

@@ -1,4 +1,4 @@
-/** First screen: the demo project, a new project from a folder, an existing one, recent ones; the model in use. */
+/** First screen: the demo project and the demo video, a new project from a folder, an existing one, recent ones; the model in use. */
 import { useState } from 'react'
 import { useEditor, useEditorState } from '../editorContext'
 import { PathField } from '../PathField'
@@ -26,9 +26,14 @@ export function WelcomeScreen() {
       <div className="welcome-screen__intro">
         <h1>Mark an object once.</h1>
         <p>PerSAM Studio finds it in every other image and queues the proposals for your review.</p>
-        <button type="button" className="primary big" disabled={busy} onClick={() => void run(() => editor.documents.openDemo())} data-testid="welcome-open-demo">
-          Open the demo project
-        </button>
+        <div className="row wrap" style={{ justifyContent: 'center' }}>
+          <button type="button" className="primary big" disabled={busy} onClick={() => void run(() => editor.documents.openDemo())} data-testid="welcome-open-demo">
+            Open the demo project
+          </button>
+          <button type="button" className="big" disabled={busy} onClick={() => void run(() => editor.documents.openDemo('sequence'))} data-testid="welcome-open-demo-sequence" title="24 frames of a mug to track through an occlusion">
+            Open the demo video
+          </button>
+        </div>
       </div>
       <ProjectRefusal />
       <div className="welcome-screen__grid">
