@@ -15,6 +15,7 @@ import { mkdirSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
+import { mediaPath, type MediaImage } from '../src/common/ipc/media'
 import { compressRle, createMask, encodeRle, type BinaryMask } from '../src/common/mask'
 import { storedMaskFromRle } from '../src/main/services/store'
 import { launchBrowser, startStudio, type StudioUnderTest } from '../test/e2e/harness'
@@ -71,7 +72,7 @@ async function writePhoto(file: string, shapes: readonly Ellipse[]): Promise<voi
 }
 
 /** A project on the real core: the photo imported, a category, the 50 masks stored (proposed and accepted). */
-async function buildProject(studio: StudioUnderTest, shapes: readonly Ellipse[]): Promise<number> {
+async function buildProject(studio: StudioUnderTest, shapes: readonly Ellipse[]): Promise<MediaImage> {
   const imagesRoot = path.join(studio.dataDir, 'aerial')
   mkdirSync(imagesRoot, { recursive: true })
   await writePhoto(path.join(imagesRoot, 'aerial_24mp.jpg'), shapes)
@@ -94,7 +95,7 @@ async function buildProject(studio: StudioUnderTest, shapes: readonly Ellipse[])
     }
   })
   studio.core.context.requireSession().project.annotations.createMany(drafts, 'Benchmark masks')
-  return image.id
+  return image
 }
 
 function row(measurement: string, d: Distribution, floor?: Distribution): Record<string, string | number> {
@@ -110,7 +111,8 @@ const benchmark: Benchmark = {
     const browser = await launchBrowser()
     try {
       const buildStarted = Date.now()
-      const imageId = await buildProject(studio, shapes)
+      const image = await buildProject(studio, shapes)
+      const imageId = image.id
       const buildMs = Date.now() - buildStarted
       const page = await browser.newPage({ viewport: VIEWPORT })
       const api = new PageApi(page)
@@ -125,7 +127,7 @@ const benchmark: Benchmark = {
       const zoom = (await page.evaluate(`(${FRAME_SCRIPT})({ frames: ${FRAMES_PER_PHASE}, kind: 'zoom' })`)) as { samples: number[]; cameras: string[] }
       const pan = (await page.evaluate(`(${FRAME_SCRIPT})({ frames: ${FRAMES_PER_PHASE}, kind: 'pan' })`)) as { samples: number[]; cameras: string[] }
       const cameras = [...zoom.cameras, ...pan.cameras]
-      const floor = (await page.evaluate(`(${FLOOR_SCRIPT})(${JSON.stringify({ cameras, width: WIDTH, height: HEIGHT, src: `media/image/${imageId}/preview` })})`)) as number[]
+      const floor = (await page.evaluate(`(${FLOOR_SCRIPT})(${JSON.stringify({ cameras, width: WIDTH, height: HEIGHT, src: mediaPath(image, 'preview') })})`)) as number[]
       await page.keyboard.press('h')
       const hidden = (await page.evaluate(`(${FRAME_SCRIPT})({ frames: ${FRAMES_PER_PHASE}, kind: 'pan' })`)) as { samples: number[] }
       await page.keyboard.press('h')
