@@ -9,6 +9,7 @@ import { realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { compressedRleToJson, encodeRle, resizeMask, rleArea, rleBbox, type BinaryMask } from '../common/mask'
 import { SequenceTracker } from '../common/persam/trackSequence'
+import { naturalCompare } from '../common/util/naturalOrder'
 import type { CocoImageEntry } from '../main/services/exchange/coco/cocoWriter'
 import { findImageFiles } from '../main/services/fs/findImageFiles'
 import { prepareOutputFile, prepareOutputFolder } from '../main/services/fs/outputPath'
@@ -17,13 +18,6 @@ import { openRuntime } from './models'
 import { readReferences, writeProposals, type PropagateOptions } from './propagate'
 import { createProgressBar } from './progress'
 import { UsageError } from './run'
-
-const collator = new Intl.Collator('en', { numeric: true, sensitivity: 'variant' })
-
-/** Natural file-name order: runs of digits compare as numbers (frame2 < frame10), ties broken by the plain text. */
-export function naturalCompare(a: string, b: string): number {
-  return collator.compare(a, b) || (a < b ? -1 : a > b ? 1 : 0)
-}
 
 /** The frame index of each --ref (which must be one of the frames), in --ref order. */
 async function keyframeIndices(refs: readonly string[], frames: readonly string[], imagesDir: string): Promise<number[]> {
