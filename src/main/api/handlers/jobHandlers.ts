@@ -10,12 +10,11 @@ import { exportProject } from '../../services/exchange/exportProject'
 import { imagesInScope, referencesOf } from '../../services/propagation/propagationJob'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
-import { historyState } from '../dto'
+import { startImportJob } from './importJob'
 
 type JobChannels = 'propagation:start' | 'job:list' | 'job:cancel' | 'exchange:import' | 'exchange:export'
 
 export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels> {
-  const { events } = context.options
   return {
     'propagation:start': ({ categoryId, method, scope, maxInstances, absentThreshold, excludeImageIds }) => {
       const session = context.requireSession()
@@ -40,25 +39,13 @@ export function jobHandlers(context: StudioContext): Pick<Handlers, JobChannels>
     },
     'job:list': () => context.jobs.list(),
     'job:cancel': ({ jobId }) => context.jobs.cancel(jobId),
-    'exchange:import': ({ format, path: source }) => {
-      const { project } = context.requireSession()
-      return context.jobs.start({
-        kind: 'import',
-        label: `Import ${format === 'folder' ? 'images' : format.toUpperCase()} from ${source}`,
-        total: 0,
-        run: async (job): Promise<Record<string, unknown>> => {
-          const common = { signal: job.signal, onProgress: ({ done, total }: { done: number; total: number }) => job.progress(done, total) }
-          let report: ImportReport
-          if (format === 'folder') report = await importImageFolder(project, path.resolve(source), common)
-          else if (format === 'coco') report = await importCoco(project, path.resolve(source), { ...common, imagesDir: project.imagesRoot })
-          else if (format === 'davis') report = await importDavis(project, path.resolve(source), common)
-          else report = await importPerseg(project, path.resolve(source), common)
-          events.emit('project:changed', context.summary())
-          events.emit('history:changed', historyState(project))
-          return { ...report }
-        },
-      })
-    },
+    'exchange:import': ({ format, path: source }) =>
+      startImportJob(context, `Import ${format === 'folder' ? 'images' : format.toUpperCase()} from ${source}`, async (project, io): Promise<ImportReport> => {
+        if (format === 'folder') return importImageFolder(project, path.resolve(source), io)
+        if (format === 'coco') return importCoco(project, path.resolve(source), { ...io, imagesDir: project.imagesRoot })
+        if (format === 'davis') return importDavis(project, path.resolve(source), io)
+        return importPerseg(project, path.resolve(source), io)
+      }),
     'exchange:export': ({ format, path: target, statuses, cocoSegmentation, pngMode, categoryIds }) => {
       const { project } = context.requireSession()
       return context.jobs.start({

@@ -6,19 +6,13 @@ import { sequenceTimeline } from '../../services/sequence/sequenceFrames'
 import { probeVideo } from '../../services/video/probe'
 import type { StudioContext } from '../context'
 import type { Handlers } from '../dispatch'
-import { historyState } from '../dto'
 import { SequenceTrackingHost } from '../sequenceTrackingHost'
+import { startImportJob } from './importJob'
 
 type SequenceChannels = 'sequence:list' | 'sequence:frames' | 'sequence:probe' | 'sequence:importVideo' | 'sequence:importFrames' | 'sequence:track' | 'sequence:timeline'
 
 export function sequenceHandlers(context: StudioContext): Pick<Handlers, SequenceChannels> {
-  const { events } = context.options
   const tracking = new SequenceTrackingHost(context)
-  const announce = (): void => {
-    const { project } = context.requireSession()
-    events.emit('project:changed', context.summary())
-    events.emit('history:changed', historyState(project))
-  }
   return {
     'sequence:list': () => context.requireSession().project.sequences.list(),
     'sequence:frames': ({ sequenceId }) =>
@@ -30,39 +24,11 @@ export function sequenceHandlers(context: StudioContext): Pick<Handlers, Sequenc
       const { startSeconds: _start, ...probe } = await probeVideo(file)
       return { ...probe, framesToExtract: sampledFrameCount(probe.frameCount, probe.fps, sampling) }
     },
-    'sequence:importVideo': ({ path: file, name, sampling, framesFolder }) => {
-      const { project } = context.requireSession()
-      return context.jobs.start({
-        kind: 'import',
-        label: `Import video ${path.basename(file)}`,
-        total: 0,
-        run: async (job): Promise<Record<string, unknown>> => {
-          const report = await importVideo(project, file, {
-            name,
-            sampling,
-            framesFolder,
-            signal: job.signal,
-            // Extraction is the long part; probing the written frames is reported as a second pass.
-            onProgress: ({ done, total }) => job.progress(done, total),
-          })
-          announce()
-          return { ...report }
-        },
-      })
-    },
-    'sequence:importFrames': ({ folder, name, fps }) => {
-      const { project } = context.requireSession()
-      return context.jobs.start({
-        kind: 'import',
-        label: `Import frames from ${folder}`,
-        total: 0,
-        run: async (job): Promise<Record<string, unknown>> => {
-          const report = await importFrameFolder(project, folder, { name, fps, signal: job.signal, onProgress: ({ done, total }) => job.progress(done, total) })
-          announce()
-          return { ...report }
-        },
-      })
-    },
+    'sequence:importVideo': ({ path: file, name, sampling, framesFolder }) =>
+      // Extraction is the long part; probing the written frames is reported as a second pass.
+      startImportJob(context, `Import video ${path.basename(file)}`, (project, io) => importVideo(project, file, { name, sampling, framesFolder, ...io })),
+    'sequence:importFrames': ({ folder, name, fps }) =>
+      startImportJob(context, `Import frames from ${folder}`, (project, io) => importFrameFolder(project, folder, { name, fps, ...io })),
     'sequence:track': ({ sequenceId, categoryId }) => {
       const session = context.requireSession()
       context.jobs.assertIdle(context.propagationKey(session))
